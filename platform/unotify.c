@@ -1,0 +1,154 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The default platform: seccomp user notification. Many sentry threads may
+ * block in receive() on the same listener at once; the kernel hands each
+ * notification to exactly one of them.
+ */
+#include "platform.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/seccomp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "../lib/cleanup.h"
+
+static int unotify_receive(struct platform *p, struct platform_notification *out)
+{
+	struct seccomp_notif req;
+
+	memset(&req, 0, sizeof(req));
+	if (ioctl(p->listener, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0) {
+		/* ENOENT: the task died (or was signalled) before we got it. */
+		if (errno == EINTR || errno == ENOENT)
+			return -EAGAIN;
+		return -errno;
+	}
+	out->id = req.id;
+	out->pid = req.pid;
+	out->nr = req.data.nr;
+	out->arch = req.data.arch;
+	out->ip = req.data.instruction_pointer;
+	memcpy(out->args, req.data.args, sizeof(out->args));
+	return 0;
+}
+
+static int unotify_still_valid(struct platform *p, const struct platform_notification *n)
+{
+	uint64_t id = n->id;
+
+	if (ioctl(p->listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) < 0)
+		return -ENOENT;
+	return 0;
+}
+
+static ssize_t unotify_read_memory(struct platform *p, const struct platform_notification *n,
+				   void *dst, uint64_t addr, size_t len)
+{
+	struct iovec local = {.iov_base = dst, .iov_len = len};
+	struct iovec remote = {.iov_base = (void *)(uintptr_t)addr, .iov_len = len};
+	ssize_t got;
+
+	if (addr == 0)
+		return -EFAULT;
+	got = process_vm_readv(n->pid, &local, 1, &remote, 1, 0);
+	if (got < 0)
+		got = errno == ESRCH ? -ENOENT : -EFAULT;
+	/* The pid may have been reused by now: only a live notification proves
+	 * the bytes came from the task that trapped. */
+	if (unotify_still_valid(p, n) < 0)
+		return -ENOENT;
+	return got;
+}
+
+static ssize_t unotify_write_memory(struct platform *p, const struct platform_notification *n,
+				    uint64_t addr, const void *src, size_t len)
+{
+	struct iovec local = {.iov_base = (void *)src, .iov_len = len};
+	struct iovec remote = {.iov_base = (void *)(uintptr_t)addr, .iov_len = len};
+	ssize_t put;
+
+	if (addr == 0)
+		return -EFAULT;
+	/* Check first: writing into a recycled pid would corrupt a stranger. */
+	if (unotify_still_valid(p, n) < 0)
+		return -ENOENT;
+	put = process_vm_writev(n->pid, &local, 1, &remote, 1, 0);
+	if (put < 0)
+		return errno == ESRCH ? -ENOENT : -EFAULT;
+	return put;
+}
+
+static int unotify_reply(struct platform *p, const struct platform_notification *n,
+			 const struct syscall_result *r)
+{
+	struct seccomp_notif_resp resp = {.id = n->id};
+
+	switch (r->kind) {
+	case RESULT_FD: {
+		struct seccomp_notif_addfd addfd = {
+			.id = n->id,
+			.flags = SECCOMP_ADDFD_FLAG_SEND,
+			.srcfd = r->fd,
+			.newfd = 0,
+			.newfd_flags = r->fd_flags & O_CLOEXEC,
+		};
+		int ret = ioctl(p->listener, SECCOMP_IOCTL_NOTIF_ADDFD, &addfd);
+		int saved = errno;
+
+		close(r->fd);
+		if (ret >= 0)
+			return 0;
+		if (saved == ENOENT)
+			return -ENOENT;
+		/* Could not install (e.g. EMFILE in the task): fail the call. */
+		resp.error = -saved;
+		break;
+	}
+	case RESULT_CONTINUE:
+		resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+		break;
+	case RESULT_ERRNO:
+		resp.error = -(int32_t)r->value;
+		break;
+	case RESULT_VALUE:
+		resp.val = r->value;
+		break;
+	}
+	if (ioctl(p->listener, SECCOMP_IOCTL_NOTIF_SEND, &resp) < 0)
+		return errno == ENOENT ? -ENOENT : -errno;
+	return 0;
+}
+
+static void unotify_destroy(struct platform *p)
+{
+	if (p->listener >= 0)
+		close(p->listener);
+	free(p);
+}
+
+static const struct platform_ops unotify_ops = {
+	.name = "unotify",
+	.receive = unotify_receive,
+	.read_memory = unotify_read_memory,
+	.write_memory = unotify_write_memory,
+	.still_valid = unotify_still_valid,
+	.reply = unotify_reply,
+	.destroy = unotify_destroy,
+};
+
+int platform_unotify_open(int listener, struct platform **out)
+{
+	struct platform *p = calloc(1, sizeof(*p));
+
+	if (!p)
+		return -ENOMEM;
+	p->ops = &unotify_ops;
+	p->listener = listener;
+	*out = p;
+	return 0;
+}

@@ -1,0 +1,173 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "init.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../lib/log.h"
+#include "../syscalls/filter.h"
+#include "caps.h"
+#include "rootfs.h"
+#include "sync.h"
+
+static volatile pid_t init_child = -1;
+
+static const int forwarded_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2,
+					SIGWINCH, SIGCONT};
+
+static void forward_signal(int sig)
+{
+	if (init_child > 0)
+		kill(init_child, sig);
+}
+
+extern char **environ;
+
+static char **build_env(const struct sandbox_config *cfg)
+{
+	size_t n = 0, cap;
+	char **env;
+
+	for (char **e = environ; !cfg->clearenv && e && *e; e++)
+		n++;
+	cap = n + cfg->nenv + 1;
+	env = calloc(cap, sizeof(char *));
+	if (!env)
+		return NULL;
+	n = 0;
+	for (char **e = environ; !cfg->clearenv && e && *e; e++)
+		env[n++] = *e;
+	for (int i = 0; i < cfg->nenv; i++) {
+		size_t kl = strcspn(cfg->env_set[i], "=") + 1;
+		size_t j;
+
+		for (j = 0; j < n; j++)
+			if (!strncmp(env[j], cfg->env_set[i], kl))
+				break;
+		env[j] = (char *)cfg->env_set[i];
+		if (j == n)
+			n++;
+	}
+	env[n] = NULL;
+	return env;
+}
+
+/* The command's process: everything here already runs under the filter. */
+static void exec_command(struct sandbox_config *cfg, int pty_slave) __attribute__((noreturn));
+static void exec_command(struct sandbox_config *cfg, int pty_slave)
+{
+	struct sigaction dfl = {.sa_handler = SIG_DFL};
+	sigset_t none;
+	char **env;
+
+	for (size_t i = 0; i < sizeof(forwarded_signals) / sizeof(int); i++)
+		sigaction(forwarded_signals[i], &dfl, NULL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	if (setsid() < 0)
+		_exit(125);
+	if (pty_slave >= 0) {
+		if (ioctl(pty_slave, TIOCSCTTY, 0) < 0)
+			fprintf(stderr, "moat: cannot make the pty the controlling terminal: %s\n",
+				strerror(errno));
+		for (int fd = 0; fd < 3; fd++)
+			dup2(pty_slave, fd);
+	}
+	syscall(SYS_close_range, 3 + cfg->preserve_fds, ~0U, 0);
+	env = build_env(cfg);
+	if (!env)
+		_exit(125);
+	if (chdir(cfg->cwd) < 0) {
+		if (cfg->cwd_explicit) {
+			fprintf(stderr, "moat: --cwd %s: %s\n", cfg->cwd, strerror(errno));
+			_exit(125);
+		}
+		if (chdir("/") < 0)
+			_exit(125);
+	}
+	execvpe(cfg->argv[0], cfg->argv, env);
+	fprintf(stderr, "moat: %s: %s\n", cfg->argv[0], strerror(errno));
+	_exit(errno == ENOENT ? 127 : 126);
+}
+
+static void init_fail(const struct init_fds *fds, struct moat_error *err)
+{
+	sync_send_error(fds->monitor, err);
+	_exit(125);
+}
+
+void init_main(struct sandbox_config *cfg, const struct init_fds *fds)
+{
+	struct moat_error err = {0};
+	struct sigaction sa = {.sa_handler = forward_signal};
+	int listener, pty_slave = -1, status;
+	pid_t child;
+
+	log_set_role("moat-init");
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (rootfs_enter(&err) < 0)
+		init_fail(fds, &err);
+	if (cfg->tty) {
+		int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+		char name[64];
+
+		if (master < 0 || grantpt(master) < 0 || unlockpt(master) < 0 ||
+		    ptsname_r(master, name, sizeof(name)) != 0) {
+			moat_error_set(&err, errno, "allocate a pty");
+			init_fail(fds, &err);
+		}
+		pty_slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
+		if (pty_slave < 0) {
+			moat_error_set(&err, errno, "open %s", name);
+			init_fail(fds, &err);
+		}
+		sync_send(fds->moat, SYNC_PTY, 0, master);
+		close(master);
+	}
+	if (sync_send(fds->monitor, SYNC_ROOT_READY, 0, -1) < 0)
+		_exit(125);
+	if (caps_drop_all(&err) < 0)
+		init_fail(fds, &err);
+	prctl(PR_SET_DUMPABLE, 0);
+	/* From here on every syscall of this process and its children is filtered. */
+	listener = filter_install_workload(&err);
+	if (listener < 0)
+		init_fail(fds, &err);
+	if (sync_send(fds->sentry, SYNC_GO, 0, listener) < 0)
+		_exit(125);
+	close(listener);
+	close(fds->sentry);
+	for (size_t i = 0; i < sizeof(forwarded_signals) / sizeof(int); i++)
+		sigaction(forwarded_signals[i], &sa, NULL);
+	child = fork();
+	if (child < 0)
+		_exit(125);
+	if (child == 0)
+		exec_command(cfg, pty_slave);
+	init_child = child;
+	if (pty_slave >= 0)
+		close(pty_slave);
+	for (;;) {
+		pid_t pid = wait(&status);
+
+		if (pid < 0 && errno == EINTR)
+			continue;
+		if (pid < 0)
+			_exit(125);
+		if (pid != child)
+			continue; /* an orphan reparented to us */
+		if (WIFSIGNALED(status))
+			_exit(128 + WTERMSIG(status));
+		_exit(WEXITSTATUS(status));
+	}
+}

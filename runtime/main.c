@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* moat: the command line. */
+#include <stdio.h>
+#include <string.h>
+
+#include "../lib/error.h"
+#include "../syscalls/print.h"
+#include "do_options.h"
+#include "sandbox.h"
+
+#define MOAT_VERSION "0.1.0"
+
+static void usage(FILE *out)
+{
+	fputs("usage: moat COMMAND [ARG]...\n\n"
+	      "  do [OPTION]... -- CMD [ARG]...   run CMD in a sandbox (moat do --help)\n"
+	      "  syscalls [--markdown]            the syscall table and its dispositions\n"
+	      "  version                          print the version\n",
+	      out);
+}
+
+static int cmd_do(int argc, char **argv)
+{
+	struct sandbox_config cfg;
+	struct moat_error err = {0};
+	int r = do_parse_options(argc, argv, &cfg, &err);
+
+	if (r == 1)
+		return 0;
+	if (r < 0) {
+		moat_error_print(&err);
+		return 125;
+	}
+	return sandbox_run(&cfg);
+}
+
+static int cmd_syscalls(int argc, char **argv)
+{
+	int markdown = 0;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--markdown")) {
+			markdown = 1;
+		} else {
+			fprintf(stderr, "moat: syscalls: unknown option '%s'\n", argv[i]);
+			return 125;
+		}
+	}
+	return syscalls_print(stdout, markdown) < 0 ? 125 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return 125;
+	}
+	if (!strcmp(argv[1], "do"))
+		return cmd_do(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "syscalls"))
+		return cmd_syscalls(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version")) {
+		printf("moat version %s\n", MOAT_VERSION);
+		return 0;
+	}
+	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		usage(stdout);
+		return 0;
+	}
+	fprintf(stderr, "moat: unknown command '%s' (see 'moat help')\n", argv[1]);
+	return 125;
+}

@@ -1,0 +1,274 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "monitor.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../gofer/gofer.h"
+#include "../lib/cleanup.h"
+#include "../lib/log.h"
+#include "../sentry/sentry.h"
+#include "init.h"
+#include "net.h"
+#include "rootfs.h"
+#include "sync.h"
+
+#define SENTRY_ROOT ROOTFS_STAGE "/sentry"
+
+static void monitor_fail(int moat_sock, struct moat_error *err) __attribute__((noreturn));
+static void monitor_fail(int moat_sock, struct moat_error *err)
+{
+	sync_send_error(moat_sock, err);
+	_exit(125);
+}
+
+static int become_inside_ids(const struct sandbox_config *cfg, struct moat_error *err)
+{
+	if (cfg->caller_uid == 0) {
+		gid_t g = 0;
+
+		if (setgroups(1, &g) < 0)
+			return moat_error_set(err, errno, "setgroups");
+	}
+	if (setresgid(cfg->inside_gid, cfg->inside_gid, cfg->inside_gid) < 0)
+		return moat_error_set(err, errno, "setresgid %u", (unsigned)cfg->inside_gid);
+	if (setresuid(cfg->inside_uid, cfg->inside_uid, cfg->inside_uid) < 0)
+		return moat_error_set(err, errno, "setresuid %u", (unsigned)cfg->inside_uid);
+	return 0;
+}
+
+/* The gofer waits for the root, then serves from it. */
+static void gofer_child(int control, int go_fd) __attribute__((noreturn));
+static void gofer_child(int control, int go_fd)
+{
+	struct moat_error err = {0};
+	char byte;
+	int root, r;
+
+	log_set_role("moat-gofer");
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (read(go_fd, &byte, 1) != 1)
+		_exit(1);
+	close(go_fd);
+	if (chdir("/") < 0)
+		_exit(1);
+	root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0)
+		_exit(1);
+	r = gofer_run(control, root, &err);
+	if (r < 0) {
+		moat_error_print(&err);
+		_exit(1);
+	}
+	_exit(0);
+}
+
+/* The sentry moves to an empty mount namespace of its own, then serves. */
+static void sentry_child(const struct sandbox_config *cfg, int control, int listener_sock,
+			 int proc_fd) __attribute__((noreturn));
+static void sentry_child(const struct sandbox_config *cfg, int control, int listener_sock,
+			 int proc_fd)
+{
+	struct sentry_config sc = {.gofer_control = control, .proc_fd = proc_fd,
+				   .trace_fd = cfg->trace_fd, .hostname = cfg->hostname};
+	struct moat_error err = {0};
+	struct sync_msg msg;
+	int r;
+
+	log_set_role("moat-sentry");
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (unshare(CLONE_NEWNS) < 0 ||
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+	    mount("tmpfs", SENTRY_ROOT, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=4k,mode=0500") < 0 ||
+	    chdir(SENTRY_ROOT) < 0 || syscall(SYS_pivot_root, ".", ".") < 0 ||
+	    umount2(".", MNT_DETACH) < 0 || chdir("/") < 0 ||
+	    mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) < 0) {
+		log_errno(-errno, "empty mount namespace");
+		_exit(1);
+	}
+	r = sync_recv(listener_sock, &msg, &sc.listener);
+	if (r <= 0 || sc.listener < 0)
+		_exit(1);
+	close(listener_sock);
+	r = sentry_run(&sc, &err);
+	if (r < 0)
+		moat_error_print(&err);
+	_exit(1);
+}
+
+static pid_t fork_init(struct sandbox_config *cfg, const struct init_fds *fds)
+{
+	pid_t pid = (pid_t)syscall(SYS_clone, CLONE_NEWPID | SIGCHLD, 0, 0, 0, 0);
+
+	if (pid == 0)
+		init_main(cfg, fds);
+	return pid;
+}
+
+static int receive_go(struct sandbox_config *cfg, int moat_sock, struct moat_error *err)
+{
+	struct sync_msg msg;
+	int fd, r, expected;
+
+	r = sync_recv(moat_sock, &msg, &fd);
+	if (r <= 0 || msg.type != SYNC_GO)
+		_exit(125); /* moat went away */
+	expected = msg.value;
+	for (int i = 0; i < expected; i++) {
+		r = sync_recv(moat_sock, &msg, &fd);
+		if (r <= 0 || msg.type != SYNC_MOUNT || msg.value < 0 || msg.value >= cfg->nmounts)
+			return moat_error_setx(err, EPROTO, "bad mount hand-over from moat");
+		cfg->mounts[msg.value].fd = fd;
+	}
+	return 0;
+}
+
+void monitor_main(struct sandbox_config *cfg, int moat_sock)
+{
+	struct moat_error err = {0};
+	int gofer_ctl[2], listener_pair[2], init_pair[2], go_pipe[2];
+	pid_t gofer_pid, sentry_pid, init_pid;
+	_cleanup_close_ int proc_fd = -1;
+	struct sync_msg msg;
+	int status, r;
+
+	log_set_role("moat");
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	setpgid(0, 0); /* the terminal's ^C is moat's to forward, not ours */
+	if (receive_go(cfg, moat_sock, &err) < 0)
+		monitor_fail(moat_sock, &err);
+	if (become_inside_ids(cfg, &err) < 0)
+		monitor_fail(moat_sock, &err);
+	proc_fd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (proc_fd < 0) {
+		moat_error_set(&err, errno, "open /proc");
+		monitor_fail(moat_sock, &err);
+	}
+	if (rootfs_build(cfg, &err) < 0)
+		monitor_fail(moat_sock, &err);
+	if (cfg->hostname && sethostname(cfg->hostname, strlen(cfg->hostname)) < 0) {
+		moat_error_set(&err, errno, "--hostname %s", cfg->hostname);
+		monitor_fail(moat_sock, &err);
+	}
+	if (!cfg->net_host && net_loopback_up(&err) < 0)
+		monitor_fail(moat_sock, &err);
+	if (mkdir(SENTRY_ROOT, 0700) < 0 ||
+	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, gofer_ctl) < 0 ||
+	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, listener_pair) < 0 ||
+	    pipe2(go_pipe, O_CLOEXEC) < 0) {
+		moat_error_set(&err, errno, "create the sandbox's channels");
+		monitor_fail(moat_sock, &err);
+	}
+
+	gofer_pid = fork();
+	if (gofer_pid == 0) {
+		close(gofer_ctl[0]);
+		close(go_pipe[1]);
+		close(moat_sock);
+		close(listener_pair[0]);
+		close(listener_pair[1]);
+		gofer_child(gofer_ctl[1], go_pipe[0]);
+	}
+	close(gofer_ctl[1]);
+	close(go_pipe[0]);
+
+	sentry_pid = fork();
+	if (sentry_pid == 0) {
+		close(listener_pair[0]);
+		close(moat_sock);
+		sentry_child(cfg, gofer_ctl[0], listener_pair[1], proc_fd);
+	}
+	close(gofer_ctl[0]);
+	close(listener_pair[1]);
+	close(proc_fd);
+	proc_fd = -1;
+	if (gofer_pid < 0 || sentry_pid < 0) {
+		moat_error_set(&err, errno, "start the gofer and the sentry");
+		monitor_fail(moat_sock, &err);
+	}
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, init_pair) < 0) {
+		moat_error_set(&err, errno, "create the sandbox's channels");
+		monitor_fail(moat_sock, &err);
+	}
+	{
+		struct init_fds fds = {.monitor = init_pair[1], .moat = moat_sock,
+				       .sentry = listener_pair[0]};
+
+		init_pid = fork_init(cfg, &fds);
+	}
+	close(init_pair[1]);
+	close(listener_pair[0]);
+	if (init_pid < 0) {
+		moat_error_set(&err, errno, "start the sandbox's pid 1");
+		kill(gofer_pid, SIGKILL);
+		kill(sentry_pid, SIGKILL);
+		monitor_fail(moat_sock, &err);
+	}
+	r = sync_recv(init_pair[0], &msg, NULL);
+	if (r <= 0 || msg.type != SYNC_ROOT_READY) {
+		if (r > 0 && msg.type == SYNC_ERROR) {
+			moat_error_setx(&err, msg.value, "%s", msg.text);
+			moat_error_prefix(&err, "sandbox set-up");
+		} else {
+			moat_error_setx(&err, EPROTO, "the sandbox's pid 1 failed during set-up");
+		}
+		kill(init_pid, SIGKILL);
+		kill(gofer_pid, SIGKILL);
+		kill(sentry_pid, SIGKILL);
+		monitor_fail(moat_sock, &err);
+	}
+	if (write(go_pipe[1], "g", 1) != 1) {
+		moat_error_set(&err, errno, "start the gofer");
+		monitor_fail(moat_sock, &err);
+	}
+	close(go_pipe[1]);
+	sync_send(moat_sock, SYNC_READY, init_pid, -1);
+
+	for (;;) {
+		pid_t pid = waitpid(-1, &status, 0);
+		const char *who;
+
+		if (pid < 0 && errno == EINTR)
+			continue;
+		if (pid < 0)
+			_exit(125);
+		if (pid == init_pid) {
+			int code = WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
+
+			kill(gofer_pid, SIGKILL);
+			kill(sentry_pid, SIGKILL);
+			/* A set-up failure of pid 1 arrives as a message before its exit. */
+			if (code == 125 && sync_recv(init_pair[0], &msg, NULL) > 0 &&
+			    msg.type == SYNC_ERROR) {
+				moat_error_setx(&err, msg.value, "%s", msg.text);
+				monitor_fail(moat_sock, &err);
+			}
+			sync_send(moat_sock, SYNC_EXIT, code, -1);
+			_exit(0);
+		}
+		if (pid != gofer_pid && pid != sentry_pid)
+			continue;
+		/* Never fail open: without its sentry or gofer the sandbox ends. */
+		who = pid == gofer_pid ? "gofer" : "sentry";
+		kill(init_pid, SIGKILL);
+		kill(pid == gofer_pid ? sentry_pid : gofer_pid, SIGKILL);
+		moat_error_setx(&err, EPIPE, "the %s died (%s %d); the workload was killed", who,
+				WIFSIGNALED(status) ? "signal" : "exit status",
+				WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+		monitor_fail(moat_sock, &err);
+	}
+}

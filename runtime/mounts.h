@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Small wrappers over mount(2) and the new mount API, each with a clear error. */
+#ifndef MOAT_RUNTIME_MOUNTS_H
+#define MOAT_RUNTIME_MOUNTS_H
+
+#include <sys/types.h>
+
+#include "../lib/error.h"
+
+int mnt_mount(const char *src, const char *target, const char *type, unsigned long flags,
+	      const char *data, struct moat_error *err);
+/* Detached copy of the tree at path (recursive), optionally read-only and
+ * idmapped through userns_fd (-1 for none). Returns the fd or -errno. */
+int mnt_clone_tree(const char *path, int readonly, int userns_fd, struct moat_error *err);
+/* Attach a detached tree at target. */
+int mnt_attach(int tree_fd, const char *target, struct moat_error *err);
+/* Make every mount under target read-only (recursive bind remount). */
+int mnt_make_readonly(const char *target, struct moat_error *err);
+/* mkdir -p with mode 0755; the final component as a file if as_file. */
+int mnt_make_point(const char *path, int as_file, struct moat_error *err);
+/* Does any mount point lie strictly below dir (per /proc/self/mountinfo)? */
+int mnt_has_submounts(const char *dir);
+
+#endif

@@ -1,0 +1,301 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "rootfs.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "../lib/cleanup.h"
+#include "../lib/log.h"
+#include "mounts.h"
+
+#define NR(p) ROOTFS_NEWROOT p
+
+/* Host top-level entries the sandbox gets fresh instead of from the host. */
+static int is_fresh_toplevel(const char *name)
+{
+	static const char *const fresh[] = {"proc", "sys", "dev", "tmp", NULL};
+
+	for (int i = 0; fresh[i]; i++)
+		if (!strcmp(name, fresh[i]))
+			return 1;
+	return 0;
+}
+
+/* Overlay /name (host lower, tmpfs upper); a read-only bind if it has submounts. */
+static int mount_toplevel_dir(const char *name, struct moat_error *err)
+{
+	char host[PATH_MAX], target[PATH_MAX], upper[PATH_MAX], work[PATH_MAX], opts[3 * PATH_MAX];
+	int r;
+
+	snprintf(host, sizeof(host), "/%s", name);
+	snprintf(target, sizeof(target), NR("/%s"), name);
+	if (mkdir(target, 0755) < 0 && errno != EEXIST)
+		return moat_error_set(err, errno, "create %s", target);
+	if (!mnt_has_submounts(host) && !strpbrk(name, ",:\\")) {
+		snprintf(upper, sizeof(upper), ROOTFS_STAGE "/upper/%s", name);
+		snprintf(work, sizeof(work), ROOTFS_STAGE "/work/%s", name);
+		if ((mkdir(upper, 0755) < 0 && errno != EEXIST) ||
+		    (mkdir(work, 0755) < 0 && errno != EEXIST))
+			return moat_error_set(err, errno, "create overlay layers for %s", host);
+		snprintf(opts, sizeof(opts), "lowerdir=%s,upperdir=%s,workdir=%s,userxattr", host,
+			 upper, work);
+		if (mount("overlay", target, "overlay", MS_NOSUID | MS_NODEV, opts) == 0)
+			return 0;
+		log_debug("overlay of %s failed (%s); using a read-only bind", host,
+			  strerror(errno));
+	}
+	_cleanup_close_ int tree = mnt_clone_tree(host, 1, -1, err);
+	if (tree < 0)
+		return moat_error_prefix(err, "top-level %s", host);
+	r = mnt_attach(tree, target, err);
+	return r < 0 ? moat_error_prefix(err, "top-level %s", host) : 0;
+}
+
+static int copy_toplevel_symlink(const char *name, struct moat_error *err)
+{
+	char host[PATH_MAX], target[PATH_MAX], link[PATH_MAX];
+	ssize_t n;
+
+	snprintf(host, sizeof(host), "/%s", name);
+	snprintf(target, sizeof(target), NR("/%s"), name);
+	n = readlink(host, link, sizeof(link) - 1);
+	if (n < 0)
+		return moat_error_set(err, errno, "readlink %s", host);
+	link[n] = '\0';
+	if (symlink(link, target) < 0 && errno != EEXIST)
+		return moat_error_set(err, errno, "symlink %s", target);
+	return 0;
+}
+
+static int build_toplevel(struct moat_error *err)
+{
+	_cleanup_closedir_ DIR *d = opendir("/");
+	struct dirent *e;
+	int r;
+
+	if (!d)
+		return moat_error_set(err, errno, "open host /");
+	while ((e = readdir(d))) {
+		struct stat st;
+		char host[PATH_MAX];
+
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
+		    is_fresh_toplevel(e->d_name))
+			continue;
+		snprintf(host, sizeof(host), "/%s", e->d_name);
+		if (lstat(host, &st) < 0)
+			continue;
+		if (S_ISLNK(st.st_mode))
+			r = copy_toplevel_symlink(e->d_name, err);
+		else if (S_ISDIR(st.st_mode))
+			r = mount_toplevel_dir(e->d_name, err);
+		else
+			continue; /* stray files at / are not part of the view */
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int build_dev(struct moat_error *err)
+{
+	static const char *const devices[] = {"null", "zero", "full", "random", "urandom", "tty",
+					      NULL};
+	static const char *const links[][2] = {
+		{"ptmx", "pts/ptmx"},	    {"fd", "/proc/self/fd"},
+		{"stdin", "/proc/self/fd/0"}, {"stdout", "/proc/self/fd/1"},
+		{"stderr", "/proc/self/fd/2"}, {"core", "/proc/kcore"},
+	};
+	char path[PATH_MAX];
+	int r;
+
+	r = mnt_mount("tmpfs", NR("/dev"), "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=0755,size=64k",
+		      err);
+	if (r < 0)
+		return r;
+	for (int i = 0; devices[i]; i++) {
+		char host[64];
+
+		snprintf(host, sizeof(host), "/dev/%s", devices[i]);
+		snprintf(path, sizeof(path), NR("/dev/%s"), devices[i]);
+		r = mnt_make_point(path, 1, err);
+		if (r < 0)
+			return r;
+		r = mnt_mount(host, path, NULL, MS_BIND, NULL, err);
+		if (r < 0)
+			return r;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(links); i++) {
+		if (!strcmp(links[i][0], "core"))
+			continue; /* /proc/kcore is masked: no link to it */
+		snprintf(path, sizeof(path), NR("/dev/%s"), links[i][0]);
+		if (symlink(links[i][1], path) < 0)
+			return moat_error_set(err, errno, "symlink %s", path);
+	}
+	if (mkdir(NR("/dev/pts"), 0755) < 0 || mkdir(NR("/dev/shm"), 01777) < 0)
+		return moat_error_set(err, errno, "create /dev/pts and /dev/shm");
+	r = mnt_mount("devpts", NR("/dev/pts"), "devpts", MS_NOSUID | MS_NOEXEC,
+		      "newinstance,ptmxmode=0666,mode=0620", err);
+	if (r < 0)
+		return r;
+	return mnt_mount("tmpfs", NR("/dev/shm"), "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777",
+			 err);
+}
+
+/* Capture every bind source while the host tree is still in view. */
+static int capture_binds(struct sandbox_config *cfg, struct moat_error *err)
+{
+	for (int i = 0; i < cfg->nmounts; i++) {
+		struct mount_request *m = &cfg->mounts[i];
+
+		if (m->kind == MOUNT_TMPFS || m->fd >= 0)
+			continue;
+		m->fd = mnt_clone_tree(m->path, m->kind == MOUNT_RO, -1, err);
+		if (m->fd < 0)
+			return moat_error_prefix(err, "%s %s", m->kind == MOUNT_RW ? "--rw" : "--ro",
+						 m->path);
+	}
+	return 0;
+}
+
+static int apply_requests(struct sandbox_config *cfg, struct moat_error *err)
+{
+	for (int i = 0; i < cfg->nmounts; i++) {
+		struct mount_request *m = &cfg->mounts[i];
+		const char *opt = m->kind == MOUNT_RW ? "--rw" : m->kind == MOUNT_RO ? "--ro" : "--tmpfs";
+		char target[PATH_MAX + 16];
+		struct stat st;
+		int as_file = 0, r;
+
+		snprintf(target, sizeof(target), NR("%s"), m->path);
+		if (m->kind != MOUNT_TMPFS && fstat(m->fd, &st) == 0 && !S_ISDIR(st.st_mode))
+			as_file = 1;
+		r = mnt_make_point(target, as_file, err);
+		if (r < 0)
+			return moat_error_prefix(err, "%s %s", opt, m->path);
+		if (m->kind == MOUNT_TMPFS)
+			r = mnt_mount("tmpfs", target, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755", err);
+		else
+			r = mnt_attach(m->fd, target, err);
+		if (r < 0)
+			return moat_error_prefix(err, "%s %s", opt, m->path);
+		if (m->fd >= 0) {
+			close(m->fd);
+			m->fd = -1;
+		}
+	}
+	return 0;
+}
+
+int rootfs_build(struct sandbox_config *cfg, struct moat_error *err)
+{
+	int r;
+
+	r = mnt_mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL, err);
+	if (r < 0)
+		return r;
+	r = capture_binds(cfg, err);
+	if (r < 0)
+		return r;
+	r = mnt_mount("tmpfs", ROOTFS_STAGE, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0700", err);
+	if (r < 0)
+		return r;
+	if (mkdir(ROOTFS_NEWROOT, 0755) < 0 || mkdir(ROOTFS_STAGE "/upper", 0755) < 0 ||
+	    mkdir(ROOTFS_STAGE "/work", 0755) < 0)
+		return moat_error_set(err, errno, "create staging directories");
+	r = mnt_mount("tmpfs", ROOTFS_NEWROOT, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755", err);
+	if (r < 0)
+		return r;
+	r = build_toplevel(err);
+	if (r < 0)
+		return r;
+	if (mkdir(NR("/tmp"), 01777) < 0 || mkdir(NR("/dev"), 0755) < 0 ||
+	    mkdir(NR("/proc"), 0555) < 0 || mkdir(NR("/sys"), 0555) < 0)
+		return moat_error_set(err, errno, "create /tmp /dev /proc /sys");
+	r = mnt_mount("tmpfs", NR("/tmp"), "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777", err);
+	if (r < 0)
+		return r;
+	r = build_dev(err);
+	if (r < 0)
+		return moat_error_prefix(err, "/dev");
+	{
+		_cleanup_close_ int sys = mnt_clone_tree("/sys", 1, -1, err);
+
+		if (sys < 0 || mnt_attach(sys, NR("/sys"), err) < 0)
+			return moat_error_prefix(err, "/sys");
+	}
+	return apply_requests(cfg, err);
+}
+
+/* runc's defaults (runtime-spec config-linux.md examples, runc spec). */
+static const char *const masked_paths[] = {
+	"/proc/acpi",	     "/proc/asound",	  "/proc/kcore",       "/proc/keys",
+	"/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug",
+	"/proc/scsi",	     "/sys/firmware",	  NULL,
+};
+static const char *const readonly_paths[] = {
+	"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger", NULL,
+};
+
+static int mask_paths(struct moat_error *err)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	for (int i = 0; masked_paths[i]; i++) {
+		snprintf(path, sizeof(path), NR("%s"), masked_paths[i]);
+		if (stat(path, &st) < 0)
+			continue;
+		if (S_ISDIR(st.st_mode)) {
+			if (mount("tmpfs", path, "tmpfs", MS_RDONLY, "size=0") < 0)
+				return moat_error_set(err, errno, "mask %s", masked_paths[i]);
+		} else if (mount(NR("/dev/null"), path, NULL, MS_BIND, NULL) < 0) {
+			return moat_error_set(err, errno, "mask %s", masked_paths[i]);
+		}
+	}
+	for (int i = 0; readonly_paths[i]; i++) {
+		snprintf(path, sizeof(path), NR("%s"), readonly_paths[i]);
+		if (stat(path, &st) < 0)
+			continue;
+		if (mount(path, path, NULL, MS_BIND | MS_REC, NULL) < 0 ||
+		    mnt_make_readonly(path, err) < 0)
+			return moat_error_set(err, errno, "make %s read-only", readonly_paths[i]);
+	}
+	return 0;
+}
+
+int rootfs_enter(struct moat_error *err)
+{
+	int r;
+
+	r = mnt_mount("proc", NR("/proc"), "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, err);
+	if (r < 0)
+		return r;
+	r = mask_paths(err);
+	if (r < 0)
+		return r;
+	if (chdir(ROOTFS_NEWROOT) < 0)
+		return moat_error_set(err, errno, "chdir %s", ROOTFS_NEWROOT);
+	if (syscall(SYS_pivot_root, ".", ".") < 0)
+		return moat_error_set(err, errno, "pivot_root");
+	/* The old root is stacked under the new one: detach it. */
+	if (umount2(".", MNT_DETACH) < 0)
+		return moat_error_set(err, errno, "detach the old root");
+	if (chdir("/") < 0)
+		return moat_error_set(err, errno, "chdir /");
+	if (mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV,
+		  NULL) < 0)
+		return moat_error_set(err, errno, "make / read-only");
+	if (mount(NULL, "/dev", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NOEXEC,
+		  NULL) < 0)
+		return moat_error_set(err, errno, "make /dev read-only");
+	return 0;
+}

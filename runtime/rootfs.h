@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The sandbox's root file system, built in a private mount namespace. */
+#ifndef MOAT_RUNTIME_ROOTFS_H
+#define MOAT_RUNTIME_ROOTFS_H
+
+#include "../lib/error.h"
+#include "config.h"
+
+/* Where the tree is assembled before pivot_root (inside the private namespace). */
+#define ROOTFS_STAGE "/tmp"
+#define ROOTFS_NEWROOT "/tmp/root"
+
+/*
+ * Runs in the set-up process, in the new user and mount namespaces, while
+ * the host's tree is still visible: captures the bind sources, then builds
+ * ROOTFS_NEWROOT: an overlay per top-level host directory (read-only lower,
+ * tmpfs upper) or a recursive read-only bind where one holds submounts,
+ * fresh /tmp and /dev, an empty /proc, a read-only /sys, then the --rw, --ro
+ * and --tmpfs requests in order.
+ */
+int rootfs_build(struct sandbox_config *cfg, struct moat_error *err);
+
+/*
+ * Runs in the sandbox's pid 1 (so procfs is the sandbox's): mounts /proc with
+ * runc's masked and read-only paths, pivots into ROOTFS_NEWROOT (every process
+ * of this mount namespace follows), drops the old root and makes / read-only.
+ */
+int rootfs_enter(struct moat_error *err);
+
+#endif

@@ -1,0 +1,215 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * moat's side of a sandbox: create the namespaces, write the id maps, hand
+ * over idmapped mounts, then wait for the workload while forwarding signals
+ * (and, with a terminal, relaying it through a pty).
+ */
+#include "sandbox.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../lib/cleanup.h"
+#include "../lib/log.h"
+#include "monitor.h"
+#include "mounts.h"
+#include "pty.h"
+#include "sync.h"
+#include "userns.h"
+
+static const int relayed_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
+
+static int prepare(struct sandbox_config *cfg, struct moat_error *err)
+{
+	static char cwd[PATH_MAX];
+	int r = userns_plan(cfg, err);
+
+	if (r < 0)
+		return r;
+	if (!cfg->cwd) {
+		if (!getcwd(cwd, sizeof(cwd)))
+			strcpy(cwd, "/");
+		cfg->cwd = cwd;
+	}
+	if (cfg->trace) {
+		if (cfg->trace_file) {
+			cfg->trace_fd = open(cfg->trace_file,
+					     O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_APPEND, 0644);
+			if (cfg->trace_fd < 0)
+				return moat_error_set(err, errno, "--strace=%s", cfg->trace_file);
+		} else {
+			cfg->trace_fd = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3 + cfg->preserve_fds);
+			if (cfg->trace_fd < 0)
+				return moat_error_set(err, errno, "--strace: duplicate stderr");
+		}
+	}
+	cfg->tty = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+	return 0;
+}
+
+/* As root, --rw and --ro trees are idmapped so the workload owns there what we own. */
+static int send_mounts(struct sandbox_config *cfg, pid_t child, int sock, struct moat_error *err)
+{
+	_cleanup_close_ int userns = -1;
+	char path[64];
+	int n = 0, r;
+
+	if (cfg->caller_uid != 0)
+		return sync_send(sock, SYNC_GO, 0, -1);
+	for (int i = 0; i < cfg->nmounts; i++)
+		n += cfg->mounts[i].kind != MOUNT_TMPFS;
+	r = sync_send(sock, SYNC_GO, n, -1);
+	if (r < 0 || n == 0)
+		return r < 0 ? moat_error_set(err, -r, "start the sandbox") : 0;
+	snprintf(path, sizeof(path), "/proc/%d/ns/user", child);
+	userns = open(path, O_RDONLY | O_CLOEXEC);
+	if (userns < 0)
+		return moat_error_set(err, errno, "open %s", path);
+	for (int i = 0; i < cfg->nmounts; i++) {
+		struct mount_request *m = &cfg->mounts[i];
+		_cleanup_close_ int fd = -1;
+
+		if (m->kind == MOUNT_TMPFS)
+			continue;
+		fd = mnt_clone_tree(m->path, m->kind == MOUNT_RO, userns, err);
+		if (fd < 0)
+			return moat_error_prefix(err, "%s %s", m->kind == MOUNT_RW ? "--rw" : "--ro",
+						 m->path);
+		r = sync_send(sock, SYNC_MOUNT, i, fd);
+		if (r < 0)
+			return moat_error_set(err, -r, "hand over %s", m->path);
+	}
+	return 0;
+}
+
+static int wait_loop(struct sandbox_config *cfg, int sock, pid_t monitor)
+{
+	struct pty_relay relay = {.master = -1};
+	_cleanup_close_ int sfd = -1;
+	pid_t init_pid = -1;
+	int code = -1;
+	sigset_t mask;
+
+	sigemptyset(&mask);
+	for (size_t i = 0; i < sizeof(relayed_signals) / sizeof(int); i++)
+		sigaddset(&mask, relayed_signals[i]);
+	sigaddset(&mask, SIGWINCH);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+
+	while (code < 0) {
+		struct pollfd pfd[4] = {{.fd = sock, .events = POLLIN},
+					{.fd = sfd, .events = POLLIN},
+					{.fd = -1},
+					{.fd = -1}};
+		int nfds = 2;
+
+		if (relay.master >= 0)
+			nfds = pty_relay_pollfds(&relay, &pfd[2]) + 2;
+		if (poll(pfd, nfds, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (pfd[1].revents & POLLIN) {
+			struct signalfd_siginfo si;
+
+			while (read(sfd, &si, sizeof(si)) == sizeof(si)) {
+				if (si.ssi_signo == SIGWINCH)
+					pty_relay_resize(&relay);
+				else if (init_pid > 0)
+					kill(init_pid, (int)si.ssi_signo);
+			}
+		}
+		if (relay.master >= 0)
+			pty_relay_pump(&relay, &pfd[2]);
+		if (pfd[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+			struct sync_msg msg;
+			int fd = -1, r = sync_recv(sock, &msg, &fd);
+
+			if (r <= 0) {
+				fprintf(stderr, "moat: the sandbox's monitor exited unexpectedly\n");
+				code = 125;
+				break;
+			}
+			switch (msg.type) {
+			case SYNC_READY:
+				init_pid = msg.value;
+				break;
+			case SYNC_PTY:
+				if (pty_relay_start(&relay, fd) < 0)
+					close(fd);
+				break;
+			case SYNC_EXIT:
+				code = msg.value;
+				break;
+			case SYNC_ERROR:
+				fprintf(stderr, "moat: %s\n", msg.text);
+				code = 125;
+				break;
+			default:
+				break;
+			}
+		}
+	}
+	if (relay.master >= 0)
+		pty_relay_finish(&relay);
+	waitpid(monitor, NULL, 0);
+	return code;
+}
+
+int sandbox_run(struct sandbox_config *cfg)
+{
+	struct moat_error err = {0};
+	int sock[2], flags, r;
+	pid_t child;
+
+	log_set_debug(cfg->debug);
+	if (prepare(cfg, &err) < 0) {
+		moat_error_print(&err);
+		return 125;
+	}
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sock) < 0) {
+		perror("moat: socketpair");
+		return 125;
+	}
+	flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWCGROUP;
+	if (!cfg->net_host)
+		flags |= CLONE_NEWNET;
+	fflush(NULL);
+	child = (pid_t)syscall(SYS_clone, flags | SIGCHLD, 0, 0, 0, 0);
+	if (child < 0) {
+		moat_error_set(&err, errno, "create the sandbox's namespaces");
+		moat_error_print(&err);
+		return 125;
+	}
+	if (child == 0) {
+		close(sock[0]);
+		monitor_main(cfg, sock[1]);
+	}
+	close(sock[1]);
+	r = userns_write_maps(child, cfg, &err);
+	if (r == 0)
+		r = send_mounts(cfg, child, sock[0], &err);
+	if (r < 0) {
+		moat_error_print(&err);
+		kill(child, SIGKILL);
+		waitpid(child, NULL, 0);
+		return 125;
+	}
+	r = wait_loop(cfg, sock[0], child);
+	close(sock[0]);
+	return r;
+}

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Messages between moat, the sandbox's monitor and its pid 1 (SOCK_SEQPACKET). */
+#ifndef MOAT_RUNTIME_SYNC_H
+#define MOAT_RUNTIME_SYNC_H
+
+#include "../lib/error.h"
+
+enum sync_type {
+	SYNC_GO = 1,	 /* moat -> monitor: id maps written; value = mounts that follow */
+	SYNC_MOUNT,	 /* moat -> monitor: value = index, fd = detached mount */
+	SYNC_ROOT_READY, /* init -> monitor: pivoted into the sandbox's root */
+	SYNC_READY,	 /* monitor -> moat: value = pid 1's pid */
+	SYNC_PTY,	 /* init -> moat: fd = pty master */
+	SYNC_EXIT,	 /* monitor -> moat: value = the exit status to report */
+	SYNC_ERROR,	 /* anyone -> moat/monitor: text = what failed */
+};
+
+struct sync_msg {
+	int type;
+	int value;
+	char text[1000];
+};
+
+/* Send a message (with an optional fd, -1 for none). 0 or -errno. */
+int sync_send(int sock, int type, int value, int fd);
+int sync_send_error(int sock, const struct moat_error *err);
+/* Receive one message; *fd gets a passed fd or -1. 1 on a message, 0 at EOF, -errno. */
+int sync_recv(int sock, struct sync_msg *msg, int *fd);
+
+#endif

@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Identity. The workload never holds host root: an unprivileged caller is
+ * mapped to itself (or to 0 inside with --root, like `unshare -r`); host root
+ * is mapped to root's /etc/subuid and /etc/subgid ranges, so uid 0 inside is
+ * an unprivileged uid outside and host files keep host permissions.
+ */
+#include "userns.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../lib/cleanup.h"
+
+int userns_subid_range(const char *file, const char *user, uid_t uid, struct id_range *out)
+{
+	_cleanup_fclose_ FILE *f = fopen(file, "re");
+	char line[256], uidstr[32];
+
+	out->start = USERNS_DEFAULT_BASE;
+	out->count = USERNS_DEFAULT_COUNT;
+	if (!f)
+		return 0;
+	snprintf(uidstr, sizeof(uidstr), "%u", (unsigned)uid);
+	while (fgets(line, sizeof(line), f)) {
+		char *name = strtok(line, ":"), *start = strtok(NULL, ":"),
+		     *count = strtok(NULL, ":\n");
+
+		if (!name || !start || !count)
+			continue;
+		if (strcmp(name, user) && strcmp(name, uidstr))
+			continue;
+		out->start = strtoul(start, NULL, 10);
+		out->count = strtoul(count, NULL, 10);
+		if (out->count > USERNS_DEFAULT_COUNT)
+			out->count = USERNS_DEFAULT_COUNT;
+		return 1;
+	}
+	return 0;
+}
+
+int userns_available(struct moat_error *err)
+{
+	_cleanup_fclose_ FILE *f = fopen("/proc/sys/user/max_user_namespaces", "re");
+	long max = -1;
+
+	if (f && fscanf(f, "%ld", &max) == 1 && max == 0)
+		return moat_error_setx(err, EPERM,
+				       "user namespaces are unavailable "
+				       "(/proc/sys/user/max_user_namespaces is 0)");
+	return 0;
+}
+
+int userns_plan(struct sandbox_config *cfg, struct moat_error *err)
+{
+	int r = userns_available(err);
+
+	if (r < 0)
+		return r;
+	cfg->caller_uid = getuid();
+	cfg->caller_gid = getgid();
+	if (cfg->caller_uid == 0 || cfg->as_root) {
+		cfg->inside_uid = 0;
+		cfg->inside_gid = 0;
+	} else {
+		cfg->inside_uid = cfg->caller_uid;
+		cfg->inside_gid = cfg->caller_gid;
+	}
+	return 0;
+}
+
+static int write_file(pid_t pid, const char *name, const char *text, struct moat_error *err)
+{
+	char path[64];
+	_cleanup_close_ int fd = -1;
+	size_t len = strlen(text);
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", pid, name);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return moat_error_set(err, errno, "open %s", path);
+	if (write(fd, text, len) != (ssize_t)len)
+		return moat_error_set(err, errno, "write %s ('%s')", path, text);
+	return 0;
+}
+
+int userns_write_maps(pid_t pid, const struct sandbox_config *cfg, struct moat_error *err)
+{
+	char uid_map[128], gid_map[128];
+	int r;
+
+	if (cfg->caller_uid == 0) {
+		struct passwd *pw = getpwuid(0);
+		const char *name = pw ? pw->pw_name : "root";
+		struct id_range u, g;
+
+		userns_subid_range("/etc/subuid", name, 0, &u);
+		userns_subid_range("/etc/subgid", name, 0, &g);
+		snprintf(uid_map, sizeof(uid_map), "0 %lu %lu\n", u.start, u.count);
+		snprintf(gid_map, sizeof(gid_map), "0 %lu %lu\n", g.start, g.count);
+	} else {
+		/* Without privilege a process may map only itself. */
+		snprintf(uid_map, sizeof(uid_map), "%u %u 1\n", (unsigned)cfg->inside_uid,
+			 (unsigned)cfg->caller_uid);
+		snprintf(gid_map, sizeof(gid_map), "%u %u 1\n", (unsigned)cfg->inside_gid,
+			 (unsigned)cfg->caller_gid);
+		r = write_file(pid, "setgroups", "deny", err);
+		if (r < 0)
+			return r;
+	}
+	r = write_file(pid, "uid_map", uid_map, err);
+	if (r < 0)
+		return r;
+	return write_file(pid, "gid_map", gid_map, err);
+}

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The sandbox's user namespace: who the workload is inside and on the host. */
+#ifndef MOAT_RUNTIME_USERNS_H
+#define MOAT_RUNTIME_USERNS_H
+
+#include <sys/types.h>
+
+#include "../lib/error.h"
+#include "config.h"
+
+/* Where host root's sandboxes live when /etc/subuid has no entry for root. */
+#define USERNS_DEFAULT_BASE 100000u
+#define USERNS_DEFAULT_COUNT 65536u
+
+struct id_range {
+	unsigned long start;
+	unsigned long count;
+};
+
+/* Root's range from a subid file ("name:start:count" lines), or the default. */
+int userns_subid_range(const char *file, const char *user, uid_t uid, struct id_range *out);
+
+/* Decide inside ids (fills cfg->inside_uid/gid). Fails when user namespaces are off. */
+int userns_plan(struct sandbox_config *cfg, struct moat_error *err);
+
+/* Write uid_map, setgroups and gid_map of pid's user namespace. */
+int userns_write_maps(pid_t pid, const struct sandbox_config *cfg, struct moat_error *err);
+
+/* Can this process create a user namespace? 0, or -errno with the reason. */
+int userns_available(struct moat_error *err);
+
+#endif

@@ -1,0 +1,22 @@
+#!/bin/sh
+# Install the Debian packages moat needs to build and test, if any is missing.
+# Idempotent and silent when everything is present.
+set -eu
+PKGS="build-essential cmake pkg-config libseccomp-dev liburing-dev libcmocka-dev
+libunwind-dev uidmap busybox-static python3 git make gcc tar coreutils findutils
+procps util-linux iproute2 xz-utils sqlite3"
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" != 0 ]; then
+	echo "deps.sh: missing packages:$missing (run as root to install them)" >&2
+	exit 1
+fi
+echo "deps.sh: installing$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >/dev/null
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null

@@ -1,0 +1,57 @@
+/* TEMPORARY during development: replaced by the real handler files. */
+#include <errno.h>
+#include "call.h"
+#include "handlers.h"
+SENTRY_HANDLER(open) { call_fail(call, ENOSYS); }
+SENTRY_HANDLER(openat) { call_fail(call, ENOSYS); }
+SENTRY_HANDLER(openat2) { call_fail(call, ENOSYS); }
+SENTRY_HANDLER(creat) { call_fail(call, ENOSYS); }
+SENTRY_HANDLER(stat) { call_fail(call, ENOSYS); }
+SENTRY_HANDLER(lstat) { call_fail(call, ENOSYS); }
+SENTRY_HANDLER(newfstatat) { call_fail(call, ENOSYS); }
+SENTRY_HANDLER(statx) { call_fail(call, ENOSYS); }
+SENTRY_HANDLER(access) { call_fail(call, ENOSYS); }
+SENTRY_HANDLER(faccessat) { call_fail(call, ENOSYS); }
+SENTRY_HANDLER(faccessat2) { call_fail(call, ENOSYS); }
+SENTRY_HANDLER(readlink) { call_fail(call, ENOSYS); }
+SENTRY_HANDLER(readlinkat) { call_fail(call, ENOSYS); }
+SENTRY_HANDLER(statfs) { call_fail(call, ENOSYS); }
+SENTRY_HANDLER(mkdir) { call_fail(call, ENOSYS); }
+SENTRY_HANDLER(mkdirat) { call_fail(call, ENOSYS); }
+SENTRY_HANDLER(mknod) { call_fail(call, ENOSYS); }
+SENTRY_HANDLER(mknodat) { call_fail(call, ENOSYS); }
+SENTRY_HANDLER(unlink) { call_fail(call, ENOSYS); }
+SENTRY_HANDLER(unlinkat) { call_fail(call, ENOSYS); }
+SENTRY_HANDLER(rmdir) { call_fail(call, ENOSYS); }
+SENTRY_HANDLER(rename) { call_fail(call, ENOSYS); }
+SENTRY_HANDLER(renameat) { call_fail(call, ENOSYS); }
+SENTRY_HANDLER(renameat2) { call_fail(call, ENOSYS); }
+SENTRY_HANDLER(link) { call_fail(call, ENOSYS); }
+SENTRY_HANDLER(linkat) { call_fail(call, ENOSYS); }
+SENTRY_HANDLER(symlink) { call_fail(call, ENOSYS); }
+SENTRY_HANDLER(symlinkat) { call_fail(call, ENOSYS); }
+SENTRY_HANDLER(chmod) { call_fail(call, ENOSYS); }
+SENTRY_HANDLER(fchmodat) { call_fail(call, ENOSYS); }
+SENTRY_HANDLER(chown) { call_fail(call, ENOSYS); }
+SENTRY_HANDLER(lchown) { call_fail(call, ENOSYS); }
+SENTRY_HANDLER(fchownat) { call_fail(call, ENOSYS); }
+SENTRY_HANDLER(utime) { call_fail(call, ENOSYS); }
+SENTRY_HANDLER(utimes) { call_fail(call, ENOSYS); }
+SENTRY_HANDLER(utimensat) { call_fail(call, ENOSYS); }
+SENTRY_HANDLER(futimesat) { call_fail(call, ENOSYS); }
+SENTRY_HANDLER(truncate) { call_fail(call, ENOSYS); }
+SENTRY_HANDLER(getxattr) { call_fail(call, ENOSYS); }
+SENTRY_HANDLER(lgetxattr) { call_fail(call, ENOSYS); }
+SENTRY_HANDLER(listxattr) { call_fail(call, ENOSYS); }
+SENTRY_HANDLER(llistxattr) { call_fail(call, ENOSYS); }
+SENTRY_HANDLER(setxattr) { call_fail(call, ENOSYS); }
+SENTRY_HANDLER(lsetxattr) { call_fail(call, ENOSYS); }
+SENTRY_HANDLER(removexattr) { call_fail(call, ENOSYS); }
+SENTRY_HANDLER(lremovexattr) { call_fail(call, ENOSYS); }
+SENTRY_HANDLER(execve) { call_fail(call, ENOSYS); }
+SENTRY_HANDLER(execveat) { call_fail(call, ENOSYS); }
+SENTRY_HANDLER(chdir) { call_fail(call, ENOSYS); }
+SENTRY_HANDLER(inotify_add_watch) { call_fail(call, ENOSYS); }
+SENTRY_HANDLER(bind) { call_fail(call, ENOSYS); }
+SENTRY_HANDLER(connect) { call_fail(call, ENOSYS); }
+SENTRY_HANDLER(uname) { call_fail(call, ENOSYS); }
