@@ -57,9 +57,12 @@ struct platform_ops {
 				uint64_t addr, const void *src, size_t len);
 	/* 0 while the trapped call is still waiting for an answer, else -ENOENT. */
 	int (*still_valid)(struct platform *p, const struct platform_notification *n);
-	/* Apply a result. Returns 0 or -errno (-ENOENT: the task went away). */
+	/*
+	 * Apply a result. Returns 0 or -errno (-ENOENT: the task went away).
+	 * For RESULT_FD, r->value receives the fd number the task got.
+	 */
 	int (*reply)(struct platform *p, const struct platform_notification *n,
-		     const struct syscall_result *r);
+		     struct syscall_result *r);
 	void (*destroy)(struct platform *p);
 };
 

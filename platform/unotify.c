@@ -84,7 +84,7 @@ static ssize_t unotify_write_memory(struct platform *p, const struct platform_no
 }
 
 static int unotify_reply(struct platform *p, const struct platform_notification *n,
-			 const struct syscall_result *r)
+			 struct syscall_result *r)
 {
 	struct seccomp_notif_resp resp = {.id = n->id};
 
@@ -101,8 +101,11 @@ static int unotify_reply(struct platform *p, const struct platform_notification 
 		int saved = errno;
 
 		close(r->fd);
-		if (ret >= 0)
+		r->fd = -1;
+		if (ret >= 0) {
+			r->value = ret;
 			return 0;
+		}
 		if (saved == ENOENT)
 			return -ENOENT;
 		/* Could not install (e.g. EMFILE in the task): fail the call. */

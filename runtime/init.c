@@ -138,7 +138,6 @@ void init_main(struct sandbox_config *cfg, const struct init_fds *fds)
 		_exit(125);
 	if (caps_drop_all(&err) < 0)
 		init_fail(fds, &err);
-	prctl(PR_SET_DUMPABLE, 0);
 	/* From here on every syscall of this process and its children is filtered. */
 	listener = filter_install_workload(&err);
 	if (listener < 0)
@@ -149,12 +148,18 @@ void init_main(struct sandbox_config *cfg, const struct init_fds *fds)
 	close(fds->sentry);
 	for (size_t i = 0; i < sizeof(forwarded_signals) / sizeof(int); i++)
 		sigaction(forwarded_signals[i], &sa, NULL);
+	/* The monitor's setresuid made this mm non-dumpable; the command must be
+	 * dumpable for the sentry (same uid, no CAP_SYS_PTRACE over this mm) to
+	 * read its memory before its execve. */
+	prctl(PR_SET_DUMPABLE, 1);
 	child = fork();
 	if (child < 0)
 		_exit(125);
 	if (child == 0)
 		exec_command(cfg, pty_slave);
 	init_child = child;
+	/* Only now: the command must stay dumpable for the sentry to read it. */
+	prctl(PR_SET_DUMPABLE, 0);
 	if (pty_slave >= 0)
 		close(pty_slave);
 	for (;;) {

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static inline const char *errname(int err)
@@ -68,11 +69,13 @@ static inline void die(const char *what)
 	exit(2);
 }
 
-/* Line-buffered stdout (fork-safe once each line is complete), then cd into
- * the scratch directory given as argv[1]. */
+/* Line-buffered stdout (fork-safe once each line is complete), a fixed
+ * umask (the caller's must not leak into modes), then cd into the scratch
+ * directory given as argv[1]. */
 static inline void enter_scratch(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	umask(022);
 	if (argc < 2) {
 		fprintf(stderr, "usage: %s SCRATCH_DIR\n", argv[0]);
 		exit(2);

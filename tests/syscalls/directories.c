@@ -39,7 +39,7 @@ static void list(const char *label, const char *dir)
 {
 	static struct entry ents[64];
 	int n = 0, calls = 0;
-	char buf[128] __attribute__((aligned(8)));
+	char buf[512] __attribute__((aligned(8)));
 	int fd = open(dir, O_RDONLY | O_DIRECTORY);
 
 	if (fd < 0) {
@@ -82,8 +82,8 @@ int main(int argc, char **argv)
 	check("mkdir_missing_parent", mkdir("nope/sub", 0755));
 	check("mkdir_nested", mkdir("d/sub", 0700));
 	for (int i = 0; i < 12; i++) {
-		char name[32];
-		snprintf(name, sizeof(name), "d/file-%02d-with-a-longer-name", 11 - i);
+		char name[64];
+		snprintf(name, sizeof(name), "d/file-%02d-with-a-much-longer-name-to-fill-buffers", 11 - i);
 		int fd = open(name, O_CREAT | O_WRONLY, 0644);
 		if (fd < 0)
 			die("create");
@@ -102,7 +102,7 @@ int main(int argc, char **argv)
 	say("nlink_empty_dir", "%lu", (unsigned long)st.st_nlink);
 
 	check("rmdir_nonempty", rmdir("d"));
-	check("rmdir_file", rmdir("d/file-00-with-a-longer-name"));
+	check("rmdir_file", rmdir("d/file-00-with-a-much-longer-name-to-fill-buffers"));
 	check("rmdir_dot", rmdir("d/sub/."));
 	check("rmdir_dotdot", rmdir("d/sub/.."));
 	check("rmdir", rmdir("d/sub"));

@@ -9,10 +9,14 @@ static void print_contents(const char *name, const char *path)
 	int fd = open(path, O_RDONLY);
 	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
 
-	if (n < 0)
+	if (n < 0) {
 		say(name, "%s", errname(errno));
-	else
-		say(name, "\"%s\"", buf);
+	} else {
+		printf("%s: \"", name);
+		for (ssize_t i = 0; i < n; i++)
+			printf(buf[i] == '\n' ? "\\n" : "%c", buf[i]);
+		printf("\"\n");
+	}
 	if (fd >= 0)
 		close(fd);
 }

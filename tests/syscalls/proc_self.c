@@ -52,7 +52,7 @@ int main(int argc, char **argv)
 
 	char comm[32] = {0};
 	int fd = open("/proc/self/comm", O_RDONLY);
-	check_val("read_comm", read(fd, comm, sizeof(comm) - 1) > 0 ? 0 : -1);
+	check("read_comm", read(fd, comm, sizeof(comm) - 1));
 	close(fd);
 	comm[strcspn(comm, "\n")] = 0;
 	say("comm_is_prog", "%s", yesno(!strncmp(comm, prog, 15)));

@@ -95,8 +95,8 @@ int main(int argc, char **argv)
 
 	/* 40 links is the kernel's limit for nested follows. */
 	char from[16], to[16];
-	symlink("target", "c0");
-	for (int i = 1; i <= 41; i++) {
+	symlink("target", "c1");
+	for (int i = 2; i <= 41; i++) {
 		snprintf(from, sizeof(from), "c%d", i);
 		snprintf(to, sizeof(to), "c%d", i - 1);
 		symlink(to, from);

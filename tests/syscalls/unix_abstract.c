@@ -3,6 +3,7 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <stddef.h>
 #include "check.h"
 
 static socklen_t abstract(struct sockaddr_un *sun, const char *name)
@@ -36,7 +37,7 @@ int main(int argc, char **argv)
 		if (connect(c, (struct sockaddr *)&sun, len) < 0)
 			_exit(1);
 		char b[16] = {0};
-		if (recv(c, b, sizeof(b), MSG_WAITALL) != 5 || strcmp(b, "hello"))
+		if (recv(c, b, 5, MSG_WAITALL) != 5 || strcmp(b, "hello"))
 			_exit(2);
 		_exit(send(c, "bye", 3, 0) == 3 ? 0 : 3);
 	}

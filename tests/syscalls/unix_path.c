@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <stddef.h>
 #include "check.h"
 
 static socklen_t addr(struct sockaddr_un *sun, const char *path)

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The gofer process: the only process of moat that resolves paths. It runs
+ * in the sandbox's mount namespace with the sandbox root as its own root,
+ * confines itself (gofer_lockdown), then serves channels (serve.c).
+ */
+#include "gofer.h"
+
+#include <errno.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+
+#include "../lib/log.h"
+#include "../syscalls/filter.h"
+#include "../syscalls/table.h"
+#include "creds.h"
+#include "serve.h"
+
+int gofer_lockdown(struct moat_error *err)
+{
+	int r;
+
+	r = creds_restrict_permitted();
+	if (r < 0)
+		return moat_error_set(err, -r, "gofer: restrict capabilities");
+	/* The workload may share our uid: no ptrace, no core dumps, no /proc/<gofer> for it. */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		return moat_error_set(err, errno, "gofer: prctl(PR_SET_DUMPABLE)");
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return moat_error_set(err, errno, "gofer: prctl(PR_SET_NO_NEW_PRIVS)");
+	r = filter_install_self(SELF_GOFER, err);
+	if (r < 0)
+		return moat_error_prefix(err, "gofer: seccomp");
+	return 0;
+}
+
+int gofer_run(int control_sock, int root_fd, struct moat_error *err)
+{
+	int r;
+
+	log_set_role("gofer");
+	/* Modes arrive with the caller's umask applied by the sentry. */
+	umask(0);
+	/* Refuse to serve unconfined. */
+	r = gofer_lockdown(err);
+	if (r < 0)
+		return r;
+	return gofer_serve_control(control_sock, root_fd, err);
+}
