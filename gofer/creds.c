@@ -36,9 +36,9 @@ static int caps_set(const struct cap_sets *s)
 {
 	struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
 	struct __user_cap_data_struct data[2] = {
-		{(uint32_t)s->effective, (uint32_t)s->permitted, (uint32_t)s->inheritable},
-		{(uint32_t)(s->effective >> 32), (uint32_t)(s->permitted >> 32),
-		 (uint32_t)(s->inheritable >> 32)},
+	    {(uint32_t)s->effective, (uint32_t)s->permitted, (uint32_t)s->inheritable},
+	    {(uint32_t)(s->effective >> 32), (uint32_t)(s->permitted >> 32),
+	     (uint32_t)(s->inheritable >> 32)},
 	};
 
 	if (syscall(SYS_capset, &hdr, data) < 0)

@@ -19,7 +19,7 @@
  * CAP_LINUX_IMMUTABLE and CAP_MKNOD. Everything else is dropped.
  */
 #define GOFER_FILE_CAPS                                                                            \
-	((1ull << 0) | (1ull << 1) | (1ull << 2) | (1ull << 3) | (1ull << 4) | (1ull << 9) |      \
+	((1ull << 0) | (1ull << 1) | (1ull << 2) | (1ull << 3) | (1ull << 4) | (1ull << 9) |       \
 	 (1ull << 27))
 /* What the gofer keeps permitted: the above plus CAP_SETGID and CAP_SETUID. */
 #define GOFER_KEEP_CAPS (GOFER_FILE_CAPS | (1ull << 6) | (1ull << 7))

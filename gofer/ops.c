@@ -31,10 +31,10 @@
 #include "resolve.h"
 
 /* Syscalls newer than the build host's headers (numbers are x86_64). */
-#define NR_fchmodat2 452
-#define NR_setxattrat 463
-#define NR_getxattrat 464
-#define NR_listxattrat 465
+#define NR_fchmodat2	 452
+#define NR_setxattrat	 463
+#define NR_getxattrat	 464
+#define NR_listxattrat	 465
 #define NR_removexattrat 466
 
 /* include/uapi/linux/xattr.h (6.13+): the *xattrat() value argument. */
@@ -51,10 +51,10 @@ _Static_assert(GOFER_DATA_MAX >= XATTR_SIZE_MAX, "reply data holds any xattr val
 
 /* The kernel's values where glibc's differ (O_LARGEFILE is 0, __O_TMPFILE has O_DIRECTORY). */
 #define K_O_LARGEFILE 0100000
-#define K_O_TMPFILE 020000000
+#define K_O_TMPFILE   020000000
 #define K_VALID_OPEN_FLAGS                                                                         \
-	(O_ACCMODE | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_APPEND | O_NONBLOCK | O_DSYNC |    \
-	 FASYNC | O_DIRECT | K_O_LARGEFILE | O_DIRECTORY | O_NOFOLLOW | O_NOATIME | O_CLOEXEC |   \
+	(O_ACCMODE | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_APPEND | O_NONBLOCK | O_DSYNC |     \
+	 FASYNC | O_DIRECT | K_O_LARGEFILE | O_DIRECTORY | O_NOFOLLOW | O_NOATIME | O_CLOEXEC |    \
 	 O_SYNC | O_PATH | K_O_TMPFILE)
 #define K_O_PATH_FLAGS (O_DIRECTORY | O_NOFOLLOW | O_PATH | O_CLOEXEC)
 
@@ -241,7 +241,7 @@ static int64_t op_mknod(struct op_ctx *c)
 		return -EEXIST;
 	/* The raw call: the kernel takes an unsigned int dev, glibc a dev_t. */
 	r = syscall_result(
-		syscall(SYS_mknodat, rp.dirfd, rp.name, c->msg->mode, (unsigned int)c->msg->arg));
+	    syscall(SYS_mknodat, rp.dirfd, rp.name, c->msg->mode, (unsigned int)c->msg->arg));
 	resolved_parent_release(&rp);
 	return r;
 }
@@ -286,7 +286,7 @@ static int64_t op_rename(struct op_ctx *c)
 		r = -EBUSY;
 	else
 		r = syscall_result(
-			syscall(SYS_renameat2, from.dirfd, from.name, to.dirfd, to.name, flags));
+		    syscall(SYS_renameat2, from.dirfd, from.name, to.dirfd, to.name, flags));
 	resolved_parent_release(&from);
 	resolved_parent_release(&to);
 	return r;
@@ -401,8 +401,7 @@ static int64_t op_utimens(struct op_ctx *c)
 	fd = open_object(c, nofollow_flag(c));
 	if (fd < 0)
 		return fd;
-	return syscall_result(
-		utimensat(fd, "", c->msg->data_len ? times : NULL, AT_EMPTY_PATH));
+	return syscall_result(utimensat(fd, "", c->msg->data_len ? times : NULL, AT_EMPTY_PATH));
 }
 
 /*
@@ -487,9 +486,9 @@ static int64_t op_setxattr(struct op_ctx *c)
 {
 	struct resolved_parent rp;
 	struct gofer_xattr_args args = {
-		.value = (uintptr_t)c->msg->data,
-		.size = c->msg->data_len,
-		.flags = c->msg->mode,
+	    .value = (uintptr_t)c->msg->data,
+	    .size = c->msg->data_len,
+	    .flags = c->msg->mode,
 	};
 	int64_t r;
 
@@ -510,8 +509,8 @@ static int64_t op_removexattr(struct op_ctx *c)
 	r = resolve_final(c->root_fd, c->msg->path, c->msg->path_len, nofollow_flag(c), &rp);
 	if (r < 0)
 		return r;
-	r = syscall_result(syscall(NR_removexattrat, rp.dirfd, rp.name, AT_SYMLINK_NOFOLLOW,
-				   c->msg->path2));
+	r = syscall_result(
+	    syscall(NR_removexattrat, rp.dirfd, rp.name, AT_SYMLINK_NOFOLLOW, c->msg->path2));
 	resolved_parent_release(&rp);
 	return r;
 }
@@ -558,33 +557,32 @@ static int64_t op_check_parent(struct op_ctx *c)
 typedef int64_t (*op_fn)(struct op_ctx *c);
 
 static const op_fn op_table[GOFER_OP_MAX] = {
-	[GOFER_OP_OPEN] = op_open,
-	[GOFER_OP_STAT] = op_stat,
-	[GOFER_OP_STATX] = op_statx,
-	[GOFER_OP_ACCESS] = op_access,
-	[GOFER_OP_READLINK] = op_readlink,
-	[GOFER_OP_MKDIR] = op_mkdir,
-	[GOFER_OP_MKNOD] = op_mknod,
-	[GOFER_OP_UNLINK] = op_unlink,
-	[GOFER_OP_RENAME] = op_rename,
-	[GOFER_OP_LINK] = op_link,
-	[GOFER_OP_SYMLINK] = op_symlink,
-	[GOFER_OP_CHMOD] = op_chmod,
-	[GOFER_OP_CHOWN] = op_chown,
-	[GOFER_OP_UTIMENS] = op_utimens,
-	[GOFER_OP_TRUNCATE] = op_truncate,
-	[GOFER_OP_STATFS] = op_statfs,
-	[GOFER_OP_GETXATTR] = op_getxattr,
-	[GOFER_OP_LISTXATTR] = op_listxattr,
-	[GOFER_OP_SETXATTR] = op_setxattr,
-	[GOFER_OP_REMOVEXATTR] = op_removexattr,
-	[GOFER_OP_CHECK_EXEC] = op_check_exec,
-	[GOFER_OP_CHECK_DIR] = op_check_dir,
-	[GOFER_OP_CHECK_PARENT] = op_check_parent,
+    [GOFER_OP_OPEN] = op_open,
+    [GOFER_OP_STAT] = op_stat,
+    [GOFER_OP_STATX] = op_statx,
+    [GOFER_OP_ACCESS] = op_access,
+    [GOFER_OP_READLINK] = op_readlink,
+    [GOFER_OP_MKDIR] = op_mkdir,
+    [GOFER_OP_MKNOD] = op_mknod,
+    [GOFER_OP_UNLINK] = op_unlink,
+    [GOFER_OP_RENAME] = op_rename,
+    [GOFER_OP_LINK] = op_link,
+    [GOFER_OP_SYMLINK] = op_symlink,
+    [GOFER_OP_CHMOD] = op_chmod,
+    [GOFER_OP_CHOWN] = op_chown,
+    [GOFER_OP_UTIMENS] = op_utimens,
+    [GOFER_OP_TRUNCATE] = op_truncate,
+    [GOFER_OP_STATFS] = op_statfs,
+    [GOFER_OP_GETXATTR] = op_getxattr,
+    [GOFER_OP_LISTXATTR] = op_listxattr,
+    [GOFER_OP_SETXATTR] = op_setxattr,
+    [GOFER_OP_REMOVEXATTR] = op_removexattr,
+    [GOFER_OP_CHECK_EXEC] = op_check_exec,
+    [GOFER_OP_CHECK_DIR] = op_check_dir,
+    [GOFER_OP_CHECK_PARENT] = op_check_parent,
 };
 
-void gofer_op_execute(int root_fd, const struct gofer_msg *msg, void *data,
-		      struct op_reply *out)
+void gofer_op_execute(int root_fd, const struct gofer_msg *msg, void *data, struct op_reply *out)
 {
 	struct op_ctx c = {.root_fd = root_fd, .msg = msg, .data = data, .out = out};
 

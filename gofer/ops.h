@@ -21,7 +21,6 @@ struct op_reply {
  * run). root_fd is the sandbox root (O_PATH). data receives up to
  * GOFER_DATA_MAX bytes of reply data.
  */
-void gofer_op_execute(int root_fd, const struct gofer_msg *msg, void *data,
-		      struct op_reply *out);
+void gofer_op_execute(int root_fd, const struct gofer_msg *msg, void *data, struct op_reply *out);
 
 #endif

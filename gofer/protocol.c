@@ -12,30 +12,30 @@
 #include <string.h>
 
 static const char *const gofer_op_names[GOFER_OP_MAX] = {
-	[GOFER_OP_CHANNEL] = "channel",
-	[GOFER_OP_OPEN] = "open",
-	[GOFER_OP_STAT] = "stat",
-	[GOFER_OP_STATX] = "statx",
-	[GOFER_OP_ACCESS] = "access",
-	[GOFER_OP_READLINK] = "readlink",
-	[GOFER_OP_MKDIR] = "mkdir",
-	[GOFER_OP_MKNOD] = "mknod",
-	[GOFER_OP_UNLINK] = "unlink",
-	[GOFER_OP_RENAME] = "rename",
-	[GOFER_OP_LINK] = "link",
-	[GOFER_OP_SYMLINK] = "symlink",
-	[GOFER_OP_CHMOD] = "chmod",
-	[GOFER_OP_CHOWN] = "chown",
-	[GOFER_OP_UTIMENS] = "utimens",
-	[GOFER_OP_TRUNCATE] = "truncate",
-	[GOFER_OP_STATFS] = "statfs",
-	[GOFER_OP_GETXATTR] = "getxattr",
-	[GOFER_OP_LISTXATTR] = "listxattr",
-	[GOFER_OP_SETXATTR] = "setxattr",
-	[GOFER_OP_REMOVEXATTR] = "removexattr",
-	[GOFER_OP_CHECK_EXEC] = "check_exec",
-	[GOFER_OP_CHECK_DIR] = "check_dir",
-	[GOFER_OP_CHECK_PARENT] = "check_parent",
+    [GOFER_OP_CHANNEL] = "channel",
+    [GOFER_OP_OPEN] = "open",
+    [GOFER_OP_STAT] = "stat",
+    [GOFER_OP_STATX] = "statx",
+    [GOFER_OP_ACCESS] = "access",
+    [GOFER_OP_READLINK] = "readlink",
+    [GOFER_OP_MKDIR] = "mkdir",
+    [GOFER_OP_MKNOD] = "mknod",
+    [GOFER_OP_UNLINK] = "unlink",
+    [GOFER_OP_RENAME] = "rename",
+    [GOFER_OP_LINK] = "link",
+    [GOFER_OP_SYMLINK] = "symlink",
+    [GOFER_OP_CHMOD] = "chmod",
+    [GOFER_OP_CHOWN] = "chown",
+    [GOFER_OP_UTIMENS] = "utimens",
+    [GOFER_OP_TRUNCATE] = "truncate",
+    [GOFER_OP_STATFS] = "statfs",
+    [GOFER_OP_GETXATTR] = "getxattr",
+    [GOFER_OP_LISTXATTR] = "listxattr",
+    [GOFER_OP_SETXATTR] = "setxattr",
+    [GOFER_OP_REMOVEXATTR] = "removexattr",
+    [GOFER_OP_CHECK_EXEC] = "check_exec",
+    [GOFER_OP_CHECK_DIR] = "check_dir",
+    [GOFER_OP_CHECK_PARENT] = "check_parent",
 };
 
 const char *gofer_op_name(uint16_t op)
@@ -57,16 +57,16 @@ ssize_t gofer_encode_request(void *buf, size_t cap, uint16_t op, uint32_t id, in
 			     uint32_t path2_len, const void *data, uint32_t data_len)
 {
 	struct gofer_request hdr = {
-		.magic = GOFER_MAGIC,
-		.version = GOFER_VERSION,
-		.op = op,
-		.id = id,
-		.flags = flags,
-		.mode = mode,
-		.arg = arg,
-		.path_len = path_len,
-		.path2_len = path2_len,
-		.data_len = data_len,
+	    .magic = GOFER_MAGIC,
+	    .version = GOFER_VERSION,
+	    .op = op,
+	    .id = id,
+	    .flags = flags,
+	    .mode = mode,
+	    .arg = arg,
+	    .path_len = path_len,
+	    .path2_len = path2_len,
+	    .data_len = data_len,
 	};
 	uint32_t ngroups = creds ? creds->ngroups : 0;
 	unsigned char *p = buf;
@@ -137,8 +137,8 @@ int gofer_decode_request(const void *buf, size_t len, struct gofer_msg *out, cha
 	    hdr.path2_len > GOFER_PATH_MAX || hdr.data_len > GOFER_DATA_MAX)
 		return -EPROTO;
 	/* Each term is bounded above, so the sum cannot overflow. */
-	want = sizeof(hdr) + (size_t)hdr.ngroups * sizeof(uint32_t) + hdr.path_len +
-	       hdr.path2_len + hdr.data_len;
+	want = sizeof(hdr) + (size_t)hdr.ngroups * sizeof(uint32_t) + hdr.path_len + hdr.path2_len +
+	       hdr.data_len;
 	if (len != want)
 		return -EPROTO;
 	if (!scratch || scratch_len < 2 * ((size_t)GOFER_PATH_MAX + 1))
@@ -186,11 +186,11 @@ ssize_t gofer_encode_reply(void *buf, size_t cap, uint32_t id, int64_t result, c
 			   uint32_t data_len, int has_fd)
 {
 	struct gofer_reply hdr = {
-		.magic = GOFER_MAGIC,
-		.id = id,
-		.result = result,
-		.data_len = data_len,
-		.has_fd = has_fd ? 1 : 0,
+	    .magic = GOFER_MAGIC,
+	    .id = id,
+	    .result = result,
+	    .data_len = data_len,
+	    .has_fd = has_fd ? 1 : 0,
 	};
 	size_t total = sizeof(hdr) + data_len;
 

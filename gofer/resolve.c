@@ -209,8 +209,7 @@ int resolve_final(int root_fd, const char *path, size_t len, int nofollow,
 	memset(out, 0, sizeof(*out));
 	out->dirfd = -1;
 	/* openat2 gives the native errors and refuses magic links anywhere. */
-	ref = resolve_open(root_fd, path, len, O_PATH | O_CLOEXEC | (nofollow ? O_NOFOLLOW : 0),
-			   0);
+	ref = resolve_open(root_fd, path, len, O_PATH | O_CLOEXEC | (nofollow ? O_NOFOLLOW : 0), 0);
 	if (ref < 0)
 		return ref;
 	if (fstat(ref, &want) < 0)

@@ -20,10 +20,10 @@ int resolve_open(int root_fd, const char *path, size_t len, uint64_t flags, uint
 
 /* The directory holding a path's last component, and that component. */
 struct resolved_parent {
-	int dirfd;		/* O_PATH directory; -1 when is_root */
-	int is_root;		/* the path names "/" itself: there is no parent */
-	int trailing_slash;	/* the path ended in '/' */
-	size_t name_offset;	/* where the last component starts in the path */
+	int dirfd;		 /* O_PATH directory; -1 when is_root */
+	int is_root;		 /* the path names "/" itself: there is no parent */
+	int trailing_slash;	 /* the path ended in '/' */
+	size_t name_offset;	 /* where the last component starts in the path */
 	char name[NAME_MAX + 2]; /* last component, plus one '/' if trailing_slash */
 };
 

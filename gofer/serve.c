@@ -41,16 +41,15 @@ static int channel_reply(struct channel *ch, uint32_t id, const struct op_reply 
 }
 
 /* One request: decode, take on the caller's credentials, act. */
-static void channel_handle(struct channel *ch, ssize_t len, int stray_fd,
-			   struct gofer_msg *msg, struct op_reply *rep)
+static void channel_handle(struct channel *ch, ssize_t len, int stray_fd, struct gofer_msg *msg,
+			   struct op_reply *rep)
 {
 	int r;
 
 	rep->result = 0;
 	rep->data_len = 0;
 	rep->fd = -1;
-	r = gofer_decode_request(ch->request, (size_t)len, msg, ch->scratch,
-				 sizeof(ch->scratch));
+	r = gofer_decode_request(ch->request, (size_t)len, msg, ch->scratch, sizeof(ch->scratch));
 	if (r < 0) {
 		rep->result = r;
 		return;
@@ -203,7 +202,9 @@ int gofer_serve_control(int control_sock, int root_fd, struct moat_error *err)
 		r = gofer_decode_request(buf, (size_t)n, &msg, scratch, scratch_len);
 		if (r < 0 || msg.op != GOFER_OP_CHANNEL || fd < 0) {
 			log_msg("control: malformed request dropped (op %u, %s)", msg.op,
-				r < 0 ? "undecodable" : fd < 0 ? "no fd" : "not a channel");
+				r < 0	 ? "undecodable"
+				: fd < 0 ? "no fd"
+					 : "not a channel");
 			continue;
 		}
 		r = channel_spawn(fd, root_fd);

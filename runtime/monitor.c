@@ -99,6 +99,9 @@ static void sentry_child(const struct sandbox_config *cfg, int control, int list
 		log_errno(-errno, "empty mount namespace");
 		_exit(1);
 	}
+	/* Tell the monitor we are out of the shared namespace before pid 1 pivots it. */
+	if (sync_send(listener_sock, SYNC_READY, 0, -1) < 0)
+		_exit(1);
 	r = sync_recv(listener_sock, &msg, &sc.listener);
 	if (r <= 0 || sc.listener < 0)
 		_exit(1);
@@ -195,8 +198,9 @@ void monitor_main(struct sandbox_config *cfg, int moat_sock)
 	close(listener_pair[1]);
 	close(proc_fd);
 	proc_fd = -1;
-	if (gofer_pid < 0 || sentry_pid < 0) {
-		moat_error_set(&err, errno, "start the gofer and the sentry");
+	if (gofer_pid < 0 || sentry_pid < 0 || sync_recv(listener_pair[0], &msg, NULL) <= 0 ||
+	    msg.type != SYNC_READY) {
+		moat_error_setx(&err, EPROTO, "start the gofer and the sentry");
 		monitor_fail(moat_sock, &err);
 	}
 

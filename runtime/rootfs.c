@@ -15,6 +15,7 @@
 #include "../lib/cleanup.h"
 #include "../lib/log.h"
 #include "mounts.h"
+#include "userns.h"
 
 #define NR(p) ROOTFS_NEWROOT p
 
@@ -29,8 +30,37 @@ static int is_fresh_toplevel(const char *name)
 	return 0;
 }
 
+/*
+ * The root directory of an overlay takes its owner and mode from the upper
+ * layer, which we create. Make it look like the host's directory as far as
+ * the user namespace allows: as root, owned by the overflow ids like every
+ * other host-root file inside; unprivileged, without write permission unless
+ * the caller owns the host directory.
+ */
+static int match_upper_to_lower(const struct sandbox_config *cfg, const char *lower,
+				const char *upper, struct moat_error *err)
+{
+	struct stat st;
+	mode_t mode;
+
+	if (stat(lower, &st) < 0)
+		return moat_error_set(err, errno, "stat %s", lower);
+	mode = st.st_mode & 07777;
+	if (cfg->caller_uid == 0) {
+		if (chown(upper, USERNS_OVERFLOW_ID, USERNS_OVERFLOW_ID) < 0)
+			return moat_error_set(err, errno, "chown %s", upper);
+	} else if (st.st_uid != cfg->inside_uid || st.st_uid == USERNS_OVERFLOW_ID) {
+		/* Seen from here an unmapped owner is the overflow id. */
+		mode &= ~0222;
+	}
+	if (chmod(upper, mode) < 0)
+		return moat_error_set(err, errno, "chmod %s", upper);
+	return 0;
+}
+
 /* Overlay /name (host lower, tmpfs upper); a read-only bind if it has submounts. */
-static int mount_toplevel_dir(const char *name, struct moat_error *err)
+static int mount_toplevel_dir(const struct sandbox_config *cfg, const char *name,
+			      struct moat_error *err)
 {
 	char host[PATH_MAX], target[PATH_MAX], upper[PATH_MAX], work[PATH_MAX], opts[3 * PATH_MAX];
 	int r;
@@ -45,6 +75,8 @@ static int mount_toplevel_dir(const char *name, struct moat_error *err)
 		if ((mkdir(upper, 0755) < 0 && errno != EEXIST) ||
 		    (mkdir(work, 0755) < 0 && errno != EEXIST))
 			return moat_error_set(err, errno, "create overlay layers for %s", host);
+		if (match_upper_to_lower(cfg, host, upper, err) < 0)
+			return -err->code;
 		snprintf(opts, sizeof(opts), "lowerdir=%s,upperdir=%s,workdir=%s,userxattr", host,
 			 upper, work);
 		if (mount("overlay", target, "overlay", MS_NOSUID | MS_NODEV, opts) == 0)
@@ -75,7 +107,7 @@ static int copy_toplevel_symlink(const char *name, struct moat_error *err)
 	return 0;
 }
 
-static int build_toplevel(struct moat_error *err)
+static int build_toplevel(const struct sandbox_config *cfg, struct moat_error *err)
 {
 	_cleanup_closedir_ DIR *d = opendir("/");
 	struct dirent *e;
@@ -96,7 +128,7 @@ static int build_toplevel(struct moat_error *err)
 		if (S_ISLNK(st.st_mode))
 			r = copy_toplevel_symlink(e->d_name, err);
 		else if (S_ISDIR(st.st_mode))
-			r = mount_toplevel_dir(e->d_name, err);
+			r = mount_toplevel_dir(cfg, e->d_name, err);
 		else
 			continue; /* stray files at / are not part of the view */
 		if (r < 0)
@@ -214,7 +246,7 @@ int rootfs_build(struct sandbox_config *cfg, struct moat_error *err)
 	r = mnt_mount("tmpfs", ROOTFS_NEWROOT, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755", err);
 	if (r < 0)
 		return r;
-	r = build_toplevel(err);
+	r = build_toplevel(cfg, err);
 	if (r < 0)
 		return r;
 	if (mkdir(NR("/tmp"), 01777) < 0 || mkdir(NR("/dev"), 0755) < 0 ||

@@ -3,11 +3,14 @@
  * seccomp filters generated from the syscall table through libseccomp.
  *
  * What libseccomp 2.5.4 does with rules for one syscall (seen with
- * seccomp_export_pfc and pinned by tests/unit/test_filter.c):
+ * seccomp_export_pfc; tests/unit/test_filter.c checks the outcome row by row):
  *  - an unconditional rule silently replaces every conditional rule of the
  *    syscall, whatever the actions and the order they were added in;
- *  - of two overlapping conditional rules with different actions, one is
- *    silently dropped (which one depends on the tree, not on the order);
+ *  - overlapping conditional rules with different actions: a narrower rule
+ *    added after a broader one on the same arguments is silently dropped
+ *    (added before it, the broader one fails with -EEXIST); rules on
+ *    different arguments are tested in libseccomp's own order (higher
+ *    argument first), so which action wins is not the caller's choice;
  *  - a rule may compare each argument once: a second comparison of the same
  *    argument is -EINVAL;
  *  - an always-true comparison (mask 0, ">= 0") is dropped, which turns the
@@ -252,8 +255,8 @@ static int add_cubes(scmp_filter_ctx ctx, uint32_t action, int nr, const struct 
  * match, the others get other. An action equal to the filter's default is
  * left to the default.
  */
-static int add_row(scmp_filter_ctx ctx, uint32_t def, const struct syscall_row *row,
-		   uint32_t match, uint32_t other, struct moat_error *err)
+static int add_row(scmp_filter_ctx ctx, uint32_t def, const struct syscall_row *row, uint32_t match,
+		   uint32_t other, struct moat_error *err)
 {
 	_cleanup_cubes_ struct cubes yes = {0}, no = {0};
 	int rc;
@@ -265,7 +268,8 @@ static int add_row(scmp_filter_ctx ctx, uint32_t def, const struct syscall_row *
 		if (rc >= 0)
 			rc = cubes_complement(&yes, &no);
 		if (rc < 0)
-			return moat_error_set(err, -rc, "compile the argument rules of %s", row->name);
+			return moat_error_set(err, -rc, "compile the argument rules of %s",
+					      row->name);
 		if (match != def)
 			rc = add_cubes(ctx, match, row->nr, &yes);
 		if (rc >= 0 && other != def)
@@ -283,10 +287,10 @@ static int set_attrs(scmp_filter_ctx ctx, uint32_t badarch, uint32_t nnp, struct
 		uint32_t value;
 		const char *what;
 	} attrs[] = {
-		{SCMP_FLTATR_ACT_BADARCH, badarch, "bad-architecture action"},
-		{SCMP_FLTATR_CTL_NNP, nnp, "no_new_privs"},
-		{SCMP_FLTATR_CTL_OPTIMIZE, 2, "binary-tree optimisation"},
-		{SCMP_FLTATR_API_SYSRAWRC, 1, "raw error codes"},
+	    {SCMP_FLTATR_ACT_BADARCH, badarch, "bad-architecture action"},
+	    {SCMP_FLTATR_CTL_NNP, nnp, "no_new_privs"},
+	    {SCMP_FLTATR_CTL_OPTIMIZE, 2, "binary-tree optimisation"},
+	    {SCMP_FLTATR_API_SYSRAWRC, 1, "raw error codes"},
 	};
 	int rc;
 
@@ -342,9 +346,9 @@ int filter_build(scmp_filter_ctx *out, uint32_t trap_action, struct moat_error *
 		default:
 			match = trap_action;
 			if (row->nrules)
-				return moat_error_setx(err, EINVAL,
-						       "workload filter: %s is trapped and has rules",
-						       row->name);
+				return moat_error_setx(
+				    err, EINVAL, "workload filter: %s is trapped and has rules",
+				    row->name);
 			break;
 		}
 		if ((rc = add_row(ctx, def, row, match, other, err)) < 0)
@@ -381,9 +385,9 @@ static int export_bpf(scmp_filter_ctx ctx, struct sock_filter **insns, size_t *c
 		return moat_error_setx(err, EINVAL, "exported filter has %lld bytes",
 				       (long long)size);
 	if (size / sizeof(struct sock_filter) > FILTER_MAX_INSNS)
-		return moat_error_setx(err, E2BIG, "filter has %lld instructions, the kernel takes %d",
-				       (long long)(size / sizeof(struct sock_filter)),
-				       FILTER_MAX_INSNS);
+		return moat_error_setx(
+		    err, E2BIG, "filter has %lld instructions, the kernel takes %d",
+		    (long long)(size / sizeof(struct sock_filter)), FILTER_MAX_INSNS);
 	buf = malloc(size);
 	if (!buf)
 		return moat_error_set(err, ENOMEM, "exported filter");
@@ -420,7 +424,8 @@ int filter_install_workload(struct moat_error *err)
 	if (fd < 0 && errno == EINVAL) /* kernel older than 5.19 */
 		fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
 	if (fd < 0 && errno == EACCES)
-		return moat_error_set(err, EACCES, "load the workload filter: no_new_privs is not set");
+		return moat_error_set(err, EACCES,
+				      "load the workload filter: no_new_privs is not set");
 	if (fd < 0)
 		return moat_error_set(err, errno, "load the workload filter");
 	return (int)fd;

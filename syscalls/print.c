@@ -73,14 +73,14 @@ static void print_text(FILE *out)
 {
 	char buf[16];
 
-	fprintf(out, "%-24s %4s  %-10s %-13s %s\n", "NAME", "NR", "DISPOSITION", "ERRNO", "NOTE");
+	fprintf(out, "%-24s %4s  %-12s %-13s %s\n", "NAME", "NR", "DISPOSITION", "ERRNO", "NOTE");
 	for (unsigned i = 0; i < syscall_table_len; i++) {
 		const struct syscall_row *row = &syscall_table[i];
 		char disp[16];
 
 		snprintf(disp, sizeof(disp), "%s%s", disposition_name(row->disp),
 			 row->nrules ? "*" : "");
-		fprintf(out, "%-24s %4d  %-10s %-13s %s\n", row->name, row->nr, disp,
+		fprintf(out, "%-24s %4d  %-12s %-13s %s\n", row->name, row->nr, disp,
 			row_errno(row, buf, sizeof(buf)), row->note);
 	}
 	fprintf(out, "\n* argument-conditional: see the note. Other numbers, and the i386 and "
@@ -88,30 +88,30 @@ static void print_text(FILE *out)
 }
 
 static const char markdown_intro[] =
-	"# System calls\n"
-	"\n"
-	"This file is generated from the syscall table (`syscalls/table.def`) by\n"
-	"`moat syscalls --markdown`; run `make docs` after changing the table. Do not\n"
-	"edit it by hand: `tests/unit/test_docs.c` fails when it differs from the table.\n"
-	"\n"
-	"Every x86_64 system call has one row. The disposition says what the\n"
-	"workload's seccomp filter does with it:\n"
-	"\n"
-	"- **native**: allowed in BPF; it acts only on objects the workload already holds.\n"
-	"- **emulated**: trapped; the sentry implements it, paths through the gofer.\n"
-	"- **checked**: trapped; validated through the gofer, then the kernel runs it.\n"
-	"- **denied**: a fixed errno from BPF; it never reaches the sentry.\n"
-	"- **unknown**: trapped; the sentry logs it and answers ENOSYS.\n"
-	"\n"
-	"A `*` marks an argument-conditional row. A native one is allowed only for the\n"
-	"arguments its note names; other calls are trapped and the sentry answers with\n"
-	"the errno shown. A denied one fails with the errno only for the arguments its\n"
-	"note names and is allowed otherwise. Numbers not in the table, and the i386\n"
-	"and x32 ABIs, get ENOSYS from BPF.\n"
-	"\n"
-	"The last column marks the syscalls on the seccomp allowlists of moat's own\n"
-	"sentry and gofer processes (everything else kills them).\n"
-	"\n";
+    "# System calls\n"
+    "\n"
+    "This file is generated from the syscall table (`syscalls/table.def`) by\n"
+    "`moat syscalls --markdown`; run `make docs` after changing the table. Do not\n"
+    "edit it by hand: `tests/unit/test_docs.c` fails when it differs from the table.\n"
+    "\n"
+    "Every x86_64 system call has one row. The disposition says what the\n"
+    "workload's seccomp filter does with it:\n"
+    "\n"
+    "- **native**: allowed in BPF; it acts only on objects the workload already holds.\n"
+    "- **emulated**: trapped; the sentry implements it, paths through the gofer.\n"
+    "- **checked**: trapped; validated through the gofer, then the kernel runs it.\n"
+    "- **denied**: a fixed errno from BPF; it never reaches the sentry.\n"
+    "- **unknown**: trapped; the sentry logs it and answers ENOSYS.\n"
+    "\n"
+    "A `*` marks an argument-conditional row. A native one is allowed only for the\n"
+    "arguments its note names; other calls are trapped and the sentry answers with\n"
+    "the errno shown. A denied one fails with the errno only for the arguments its\n"
+    "note names and is allowed otherwise. Numbers not in the table, and the i386\n"
+    "and x32 ABIs, get ENOSYS from BPF.\n"
+    "\n"
+    "The last column marks the syscalls on the seccomp allowlists of moat's own\n"
+    "sentry and gofer processes (everything else kills them).\n"
+    "\n";
 
 static void print_markdown(FILE *out)
 {
@@ -132,8 +132,9 @@ static void print_markdown(FILE *out)
 	for (int d = DISP_NATIVE; d <= DISP_UNKNOWN; d++)
 		fprintf(out, "| %s | %u |\n", disposition_name(d), count[d]);
 	fprintf(out, "| total | %u |\n\n", syscall_table_len);
-	fprintf(out, "%u rows are argument-conditional. The sentry's allowlist has %u syscalls, "
-		     "the gofer's %u.\n\n",
+	fprintf(out,
+		"%u rows are argument-conditional. The sentry's allowlist has %u syscalls, "
+		"the gofer's %u.\n\n",
 		conditional, sentry, gofer);
 
 	fprintf(out, "| nr | name | disposition | errno | note | own use |\n"

@@ -26,37 +26,40 @@
  * with garbage there.
  */
 #define LOW32 0xffffffffULL
+/* clang-format off */
 #define EQ32(a, v) {.arg = (a), .op = RULE_EQ, .mask = LOW32, .value = (v)}
+/* clang-format on */
 
 /* clone: no CLONE_NEW* flag (clone3 is denied, so flags are always in arg0). */
 #define CLONE_NAMESPACE_FLAGS                                                                      \
 	(CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER |             \
 	 CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWTIME)
 static const struct arg_rule rules_clone[] = {
-	{1, {{.arg = 0, .op = RULE_EQ, .mask = CLONE_NAMESPACE_FLAGS, .value = 0}}},
+    {1, {{.arg = 0, .op = RULE_EQ, .mask = CLONE_NAMESPACE_FLAGS, .value = 0}}},
 };
 
 /* socket: the families a sandbox needs; netlink for `ip`-style route queries only. */
 static const struct arg_rule rules_socket[] = {
-	{1, {EQ32(0, AF_UNIX)}},
-	{1, {EQ32(0, AF_INET)}},
-	{1, {EQ32(0, AF_INET6)}},
-	{2, {EQ32(0, AF_NETLINK), EQ32(2, NETLINK_ROUTE)}},
+    {1, {EQ32(0, AF_UNIX)}},
+    {1, {EQ32(0, AF_INET)}},
+    {1, {EQ32(0, AF_INET6)}},
+    {2, {EQ32(0, AF_NETLINK), EQ32(2, NETLINK_ROUTE)}},
 };
 
 /* personality: Linux, or the 0xffffffff query of the current persona. */
 static const struct arg_rule rules_personality[] = {
-	{1, {EQ32(0, PER_LINUX)}},
-	{1, {EQ32(0, 0xffffffff)}},
+    {1, {EQ32(0, PER_LINUX)}},
+    {1, {EQ32(0, 0xffffffff)}},
 };
 
 /* ioctl (a DENIED row): these requests push input into a terminal. */
 static const struct arg_rule rules_ioctl[] = {
-	{1, {EQ32(1, TIOCSTI)}},
-	{1, {EQ32(1, TIOCLINUX)}},
+    {1, {EQ32(1, TIOCSTI)}},
+    {1, {EQ32(1, TIOCLINUX)}},
 };
 
 /* Column helpers of table.def. */
+/* clang-format off */
 #define sentry_sys_0 NULL
 #define ARGS_PICK(_1, _2, _3, _4, _5, _6, n, ...) n
 #define ARGS(...) ARGS_PICK(__VA_ARGS__, ARGS6, ARGS5, ARGS4, ARGS3, ARGS2, ARGS1, _)(__VA_ARGS__)
@@ -69,19 +72,20 @@ static const struct arg_rule rules_ioctl[] = {
 #define NOARGS {ARG_NONE}
 #define RULES(x) .rules = rules_##x, .nrules = ARRAY_SIZE(rules_##x)
 #define NO_RULES .rules = NULL, .nrules = 0
+/* clang-format on */
 
 const struct syscall_row syscall_table[] = {
 #define SYSCALL(name_, disp_, errno_, handler_, args_, self_, rules_, note_)                       \
 	{                                                                                          \
-		.name = #name_,                                                                    \
-		.nr = __NR_##name_,                                                                \
-		.disp = DISP_##disp_,                                                              \
-		.deny_errno = (errno_),                                                            \
-		.handler = sentry_sys_##handler_,                                                  \
-		.args = args_,                                                                     \
-		.self = (self_),                                                                   \
-		rules_,                                                                            \
-		.note = note_,                                                                     \
+	    .name = #name_,                                                                        \
+	    .nr = __NR_##name_,                                                                    \
+	    .disp = DISP_##disp_,                                                                  \
+	    .deny_errno = (errno_),                                                                \
+	    .handler = sentry_sys_##handler_,                                                      \
+	    .args = args_,                                                                         \
+	    .self = (self_),                                                                       \
+	    rules_,                                                                                \
+	    .note = note_,                                                                         \
 	},
 #include "table.def"
 };

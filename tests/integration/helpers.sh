@@ -11,6 +11,10 @@
 # MOAT_TEST_KEEP=1 keeps the temp dir, MOAT_TEST_PLATFORM=X adds
 # --platform X to every `moat do`.
 set -u
+# System tools first, so that native and sandboxed runs use the same ones
+# (a per-user shim under a 0700 home is not reachable inside the sandbox).
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:$PATH
+export LC_ALL=C
 
 if [ $# -lt 1 ] || [ ! -d "$1" ]; then
 	echo "usage: $0 <build-dir>" >&2

@@ -110,9 +110,9 @@ static void test_markdown_shape(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_docs_up_to_date),
-		cmocka_unit_test(test_text_listing),
-		cmocka_unit_test(test_markdown_shape),
+	    cmocka_unit_test(test_docs_up_to_date),
+	    cmocka_unit_test(test_text_listing),
+	    cmocka_unit_test(test_markdown_shape),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

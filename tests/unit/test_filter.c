@@ -41,8 +41,8 @@
 #include "syscalls/filter_internal.h"
 #include "syscalls/table.h"
 
-#define TRAP SCMP_ACT_ERRNO(ENOTSUP)
-#define X32_BIT 0x40000000
+#define TRAP	      SCMP_ACT_ERRNO(ENOTSUP)
+#define X32_BIT	      0x40000000
 #define NR_PAST_TABLE 470
 
 /* ---- the exported BPF, run in user space ---------------------------------- */
@@ -159,7 +159,7 @@ static uint32_t want_workload(const struct syscall_row *row, const uint64_t *arg
 		return !row->nrules || rules_match(row, args) ? SCMP_ACT_ALLOW : SCMP_ACT_NOTIFY;
 	case DISP_DENIED:
 		return !row->nrules || rules_match(row, args) ? SCMP_ACT_ERRNO(row->deny_errno)
-							       : SCMP_ACT_ALLOW;
+							      : SCMP_ACT_ALLOW;
 	default:
 		return SCMP_ACT_NOTIFY;
 	}
@@ -289,7 +289,8 @@ static void test_workload_bpf_matches_table(void **state)
 		if (!syscall_by_nr(nr))
 			assert_int_equal(run_nr(&b, AUDIT_ARCH_X86_64, nr), SCMP_ACT_ERRNO(ENOSYS));
 	for (int nr = 0; nr < 600; nr++) {
-		assert_int_equal(run_nr(&b, AUDIT_ARCH_X86_64, nr | X32_BIT), SCMP_ACT_ERRNO(ENOSYS));
+		assert_int_equal(run_nr(&b, AUDIT_ARCH_X86_64, nr | X32_BIT),
+				 SCMP_ACT_ERRNO(ENOSYS));
 		assert_int_equal(run_nr(&b, AUDIT_ARCH_I386, nr), SCMP_ACT_ERRNO(ENOSYS));
 	}
 	assert_int_equal(run_nr(&b, AUDIT_ARCH_X86_64, -1), SCMP_ACT_ERRNO(ENOSYS));
@@ -312,8 +313,10 @@ static void test_self_bpf_matches_table(void **state)
 		b = export(ctx);
 		check_all_rows(&b, want_self, bits[i]);
 		assert_int_equal(run_nr(&b, AUDIT_ARCH_I386, 20), SCMP_ACT_KILL_PROCESS);
-		assert_int_equal(run_nr(&b, AUDIT_ARCH_X86_64, 39 | X32_BIT), SCMP_ACT_KILL_PROCESS);
-		assert_int_equal(run_nr(&b, AUDIT_ARCH_X86_64, NR_PAST_TABLE), SCMP_ACT_KILL_PROCESS);
+		assert_int_equal(run_nr(&b, AUDIT_ARCH_X86_64, 39 | X32_BIT),
+				 SCMP_ACT_KILL_PROCESS);
+		assert_int_equal(run_nr(&b, AUDIT_ARCH_X86_64, NR_PAST_TABLE),
+				 SCMP_ACT_KILL_PROCESS);
 		free(b.insns);
 		seccomp_release(ctx);
 	}
@@ -671,12 +674,12 @@ static void test_install_self(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_workload_bpf_matches_table),
-		cmocka_unit_test(test_self_bpf_matches_table),
-		cmocka_unit_test(test_workload_policy_in_child),
-		cmocka_unit_test(test_other_abis_refused),
-		cmocka_unit_test(test_install_workload_listener),
-		cmocka_unit_test(test_install_self),
+	    cmocka_unit_test(test_workload_bpf_matches_table),
+	    cmocka_unit_test(test_self_bpf_matches_table),
+	    cmocka_unit_test(test_workload_policy_in_child),
+	    cmocka_unit_test(test_other_abis_refused),
+	    cmocka_unit_test(test_install_workload_listener),
+	    cmocka_unit_test(test_install_self),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -17,11 +17,11 @@ static unsigned char buf[GOFER_MSG_MAX + 64];
 static char scratch[2 * (GOFER_PATH_MAX + 1)];
 
 static const struct gofer_creds creds = {
-	.fsuid = 1000,
-	.fsgid = 100,
-	.cap_effective = 0x3,
-	.ngroups = 3,
-	.groups = {100, 27, 4},
+    .fsuid = 1000,
+    .fsgid = 100,
+    .cap_effective = 0x3,
+    .ngroups = 3,
+    .groups = {100, 27, 4},
 };
 
 static ssize_t encode_simple(uint16_t op, const char *path, const char *path2)
@@ -113,9 +113,8 @@ static void test_encode_limits(void **state)
 	assert_int_equal(gofer_encode_request(buf, sizeof(buf), GOFER_OP_RENAME, 1, 0, 0, 0, NULL,
 					      "/a", 2, path, GOFER_PATH_MAX + 1, NULL, 0),
 			 -ENAMETOOLONG);
-	assert_int_equal(gofer_encode_request(buf, sizeof(buf), GOFER_OP_SETXATTR, 1, 0, 0, 0,
-					      NULL, "/a", 2, "user.x", 6, data,
-					      GOFER_DATA_MAX + 1),
+	assert_int_equal(gofer_encode_request(buf, sizeof(buf), GOFER_OP_SETXATTR, 1, 0, 0, 0, NULL,
+					      "/a", 2, "user.x", 6, data, GOFER_DATA_MAX + 1),
 			 -EMSGSIZE);
 	assert_int_equal(gofer_encode_request(buf, sizeof(buf), GOFER_OP_STAT, 1, 0, 0, 0,
 					      &too_many, "/a", 2, NULL, 0, NULL, 0),
@@ -137,9 +136,8 @@ static void test_decode_truncated_and_trailing(void **state)
 
 	assert_true(n > 0);
 	for (ssize_t len = 0; len < n; len++)
-		assert_int_equal(gofer_decode_request(buf, (size_t)len, &m, scratch,
-						      sizeof(scratch)),
-				 -EPROTO);
+		assert_int_equal(
+		    gofer_decode_request(buf, (size_t)len, &m, scratch, sizeof(scratch)), -EPROTO);
 	assert_int_equal(gofer_decode_request(buf, (size_t)n + 1, &m, scratch, sizeof(scratch)),
 			 -EPROTO);
 	assert_int_equal(gofer_decode_request(NULL, 0, &m, scratch, sizeof(scratch)), -EPROTO);
@@ -179,9 +177,8 @@ static void test_decode_unknown_op(void **state)
 		ssize_t n = encode_simple(GOFER_OP_STAT, "/x", NULL);
 
 		PATCH(op, bad_ops[i]);
-		assert_int_equal(
-			gofer_decode_request(buf, (size_t)n, &m, scratch, sizeof(scratch)),
-			-EPROTO);
+		assert_int_equal(gofer_decode_request(buf, (size_t)n, &m, scratch, sizeof(scratch)),
+				 -EPROTO);
 		assert_int_equal(m.id, 7);
 		assert_int_equal(m.op, bad_ops[i]);
 	}
@@ -361,17 +358,17 @@ static void test_decode_random(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_request_round_trip),
-		cmocka_unit_test(test_request_empty_and_max),
-		cmocka_unit_test(test_encode_limits),
-		cmocka_unit_test(test_decode_truncated_and_trailing),
-		cmocka_unit_test(test_decode_bad_header),
-		cmocka_unit_test(test_decode_unknown_op),
-		cmocka_unit_test(test_decode_oversized_lengths),
-		cmocka_unit_test(test_decode_bad_paths),
-		cmocka_unit_test(test_reply_round_trip),
-		cmocka_unit_test(test_reply_hostile),
-		cmocka_unit_test(test_decode_random),
+	    cmocka_unit_test(test_request_round_trip),
+	    cmocka_unit_test(test_request_empty_and_max),
+	    cmocka_unit_test(test_encode_limits),
+	    cmocka_unit_test(test_decode_truncated_and_trailing),
+	    cmocka_unit_test(test_decode_bad_header),
+	    cmocka_unit_test(test_decode_unknown_op),
+	    cmocka_unit_test(test_decode_oversized_lengths),
+	    cmocka_unit_test(test_decode_bad_paths),
+	    cmocka_unit_test(test_reply_round_trip),
+	    cmocka_unit_test(test_reply_hostile),
+	    cmocka_unit_test(test_decode_random),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -33,7 +33,7 @@ static const struct {
 
 /* Syscalls newer than the installed headers (syscalls/nr_extra.h). */
 #define EXTRA_FIRST 451
-#define EXTRA_LAST 469
+#define EXTRA_LAST  469
 
 static int header_max_nr(void)
 {
@@ -55,8 +55,8 @@ static void test_header_syscalls_have_one_row(void **state)
 		unsigned same = 0;
 
 		if (!row || strcmp(row->name, header_nrs[i].name) != 0)
-			fail_msg("__NR_%s (%d) has no row of that name (found %s)", header_nrs[i].name,
-				 header_nrs[i].nr, row ? row->name : "none");
+			fail_msg("__NR_%s (%d) has no row of that name (found %s)",
+				 header_nrs[i].name, header_nrs[i].nr, row ? row->name : "none");
 		for (unsigned r = 0; r < syscall_table_len; r++)
 			same += syscall_table[r].nr == header_nrs[i].nr;
 		assert_int_equal(same, 1);
@@ -74,13 +74,14 @@ static void test_rows_are_header_or_newer(void **state)
 		int in_header = 0;
 
 		for (size_t i = 0; i < n; i++)
-			if (header_nrs[i].nr == row->nr && strcmp(header_nrs[i].name, row->name) == 0)
+			if (header_nrs[i].nr == row->nr &&
+			    strcmp(header_nrs[i].name, row->name) == 0)
 				in_header = 1;
 		if (in_header)
 			continue;
 		if (row->nr <= max || row->nr < EXTRA_FIRST || row->nr > EXTRA_LAST)
-			fail_msg("row %s (%d) is neither in the headers nor a newer syscall", row->name,
-				 row->nr);
+			fail_msg("row %s (%d) is neither in the headers nor a newer syscall",
+				 row->name, row->nr);
 		extra++;
 	}
 	/* Every number 451..469 has a row, whether from the headers or nr_extra.h. */
@@ -94,8 +95,9 @@ static void test_names_unique_numbers_ascending(void **state)
 {
 	for (unsigned r = 0; r < syscall_table_len; r++) {
 		if (r > 0 && syscall_table[r].nr <= syscall_table[r - 1].nr)
-			fail_msg("%s (%d) follows %s (%d)", syscall_table[r].name, syscall_table[r].nr,
-				 syscall_table[r - 1].name, syscall_table[r - 1].nr);
+			fail_msg("%s (%d) follows %s (%d)", syscall_table[r].name,
+				 syscall_table[r].nr, syscall_table[r - 1].name,
+				 syscall_table[r - 1].nr);
 		for (unsigned s = 0; s < r; s++)
 			if (strcmp(syscall_table[r].name, syscall_table[s].name) == 0)
 				fail_msg("%s has two rows", syscall_table[r].name);
@@ -141,7 +143,8 @@ static void test_columns_are_consistent(void **state)
 		if (!row->nrules && row->disp != DISP_DENIED && row->deny_errno != 0)
 			fail_msg("%s: errno on a row that never uses it", row->name);
 		if (row->deny_errno && !errno_name(row->deny_errno))
-			fail_msg("%s: errno %d has no name for the docs", row->name, row->deny_errno);
+			fail_msg("%s: errno %d has no name for the docs", row->name,
+				 row->deny_errno);
 		if (!row->note || strlen(row->note) < 8 || strchr(row->note, '\n'))
 			fail_msg("%s: needs a one-line note", row->name);
 		if (row->self & ~(unsigned)(SELF_SENTRY | SELF_GOFER))
@@ -150,11 +153,13 @@ static void test_columns_are_consistent(void **state)
 			const struct arg_rule *rule = &row->rules[k];
 
 			if (rule->nconds == 0 || rule->nconds > RULE_MAX_CONDS)
-				fail_msg("%s: rule %u has %u conditions", row->name, k, rule->nconds);
+				fail_msg("%s: rule %u has %u conditions", row->name, k,
+					 rule->nconds);
 			for (unsigned c = 0; c < rule->nconds; c++)
 				if (rule->conds[c].arg > 5 || rule->conds[c].mask == 0 ||
 				    rule->conds[c].op > RULE_NE)
-					fail_msg("%s: rule %u condition %u is malformed", row->name, k, c);
+					fail_msg("%s: rule %u condition %u is malformed", row->name,
+						 k, c);
 		}
 	}
 }
@@ -172,11 +177,13 @@ static void test_no_native_path(void **state)
 				continue;
 			paths++;
 			if (row->disp == DISP_NATIVE)
-				fail_msg("%s takes a path (argument %d) and is native", row->name, a);
+				fail_msg("%s takes a path (argument %d) and is native", row->name,
+					 a);
 		}
 		for (int a = 0; a < 6; a++)
 			if (row->args[a] > ARG_SOCKADDR)
-				fail_msg("%s: argument %d has no role %u", row->name, a, row->args[a]);
+				fail_msg("%s: argument %d has no role %u", row->name, a,
+					 row->args[a]);
 	}
 	assert_true(paths > 60);
 }
@@ -194,11 +201,12 @@ static void test_handlers_match_rows(void **state)
 		if (!row)
 			fail_msg("sentry_sys_%s has no row", handlers[i].name);
 		if (row->handler != handlers[i].fn)
-			fail_msg("row %s does not point at sentry_sys_%s", row->name, handlers[i].name);
+			fail_msg("row %s does not point at sentry_sys_%s", row->name,
+				 handlers[i].name);
 		for (unsigned r = 0; r < syscall_table_len; r++)
 			if (syscall_table[r].handler == handlers[i].fn && &syscall_table[r] != row)
-				fail_msg("sentry_sys_%s is also the handler of %s", handlers[i].name,
-					 syscall_table[r].name);
+				fail_msg("sentry_sys_%s is also the handler of %s",
+					 handlers[i].name, syscall_table[r].name);
 	}
 	for (unsigned r = 0; r < syscall_table_len; r++)
 		with_handler += syscall_table[r].handler != NULL;
@@ -213,13 +221,20 @@ static void test_key_dispositions(void **state)
 		enum disposition disp;
 		int err;
 	} want[] = {
-		{"read", DISP_NATIVE, 0},	 {"openat", DISP_EMULATED, 0},
-		{"uname", DISP_EMULATED, 0},	 {"execve", DISP_CHECKED, 0},
-		{"connect", DISP_CHECKED, 0},	 {"clone3", DISP_DENIED, ENOSYS},
-		{"mount", DISP_DENIED, EPERM},	 {"unshare", DISP_DENIED, EPERM},
-		{"bpf", DISP_DENIED, EPERM},	 {"io_uring_setup", DISP_DENIED, EPERM},
-		{"socket", DISP_NATIVE, EAFNOSUPPORT}, {"clone", DISP_NATIVE, EPERM},
-		{"ioctl", DISP_DENIED, EPERM},	 {"fchmodat2", DISP_DENIED, ENOSYS},
+	    {"read", DISP_NATIVE, 0},
+	    {"openat", DISP_EMULATED, 0},
+	    {"uname", DISP_EMULATED, 0},
+	    {"execve", DISP_CHECKED, 0},
+	    {"connect", DISP_CHECKED, 0},
+	    {"clone3", DISP_DENIED, ENOSYS},
+	    {"mount", DISP_DENIED, EPERM},
+	    {"unshare", DISP_DENIED, EPERM},
+	    {"bpf", DISP_DENIED, EPERM},
+	    {"io_uring_setup", DISP_DENIED, EPERM},
+	    {"socket", DISP_NATIVE, EAFNOSUPPORT},
+	    {"clone", DISP_NATIVE, EPERM},
+	    {"ioctl", DISP_DENIED, EPERM},
+	    {"fchmodat2", DISP_DENIED, ENOSYS},
 	};
 
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
@@ -239,14 +254,14 @@ static void test_key_dispositions(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_header_syscalls_have_one_row),
-		cmocka_unit_test(test_rows_are_header_or_newer),
-		cmocka_unit_test(test_names_unique_numbers_ascending),
-		cmocka_unit_test(test_lookups_agree),
-		cmocka_unit_test(test_columns_are_consistent),
-		cmocka_unit_test(test_no_native_path),
-		cmocka_unit_test(test_handlers_match_rows),
-		cmocka_unit_test(test_key_dispositions),
+	    cmocka_unit_test(test_header_syscalls_have_one_row),
+	    cmocka_unit_test(test_rows_are_header_or_newer),
+	    cmocka_unit_test(test_names_unique_numbers_ascending),
+	    cmocka_unit_test(test_lookups_agree),
+	    cmocka_unit_test(test_columns_are_consistent),
+	    cmocka_unit_test(test_no_native_path),
+	    cmocka_unit_test(test_handlers_match_rows),
+	    cmocka_unit_test(test_key_dispositions),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
