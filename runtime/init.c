@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -62,6 +63,40 @@ static char **build_env(const struct sandbox_config *cfg)
 	return env;
 }
 
+/*
+ * Like a shell: 127 when the command does not exist, 126 when it exists but
+ * cannot be run. execvp reports EACCES when any PATH directory was not
+ * searchable (inside, host-root directories such as /root are not), so look
+ * for the file before blaming permissions.
+ */
+static void report_exec_failure(const char *cmd, int err) __attribute__((noreturn));
+static void report_exec_failure(const char *cmd, int err)
+{
+	const char *path = getenv("PATH");
+	int found = strchr(cmd, '/') != NULL;
+	struct stat st;
+
+	if (!found && err == EACCES) {
+		char *copy = strdup(path ? path : "/usr/local/bin:/bin:/usr/bin");
+
+		for (char *save = NULL, *dir = strtok_r(copy, ":", &save); dir && !found;
+		     dir = strtok_r(NULL, ":", &save)) {
+			char candidate[PATH_MAX];
+
+			snprintf(candidate, sizeof(candidate), "%s/%s", *dir ? dir : ".", cmd);
+			found = stat(candidate, &st) == 0;
+		}
+		free(copy);
+		if (!found)
+			err = ENOENT;
+	}
+	if (err == ENOENT && !strchr(cmd, '/'))
+		fprintf(stderr, "moat: %s: command not found\n", cmd);
+	else
+		fprintf(stderr, "moat: %s: %s\n", cmd, strerror(err));
+	_exit(err == ENOENT ? 127 : 126);
+}
+
 /* The command's process: everything here already runs under the filter. */
 static void exec_command(struct sandbox_config *cfg, int pty_slave) __attribute__((noreturn));
 static void exec_command(struct sandbox_config *cfg, int pty_slave)
@@ -70,8 +105,10 @@ static void exec_command(struct sandbox_config *cfg, int pty_slave)
 	sigset_t none;
 	char **env;
 
-	for (size_t i = 0; i < sizeof(forwarded_signals) / sizeof(int); i++)
-		sigaction(forwarded_signals[i], &dfl, NULL);
+	/* The monitor ignored most signals; the command starts with defaults. */
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			sigaction(sig, &dfl, NULL);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	if (setsid() < 0)
@@ -96,8 +133,7 @@ static void exec_command(struct sandbox_config *cfg, int pty_slave)
 			_exit(125);
 	}
 	execvpe(cfg->argv[0], cfg->argv, env);
-	fprintf(stderr, "moat: %s: %s\n", cfg->argv[0], strerror(errno));
-	_exit(errno == ENOENT ? 127 : 126);
+	report_exec_failure(cfg->argv[0], errno);
 }
 
 static void init_fail(const struct init_fds *fds, struct moat_error *err)

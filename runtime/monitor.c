@@ -150,6 +150,13 @@ void monitor_main(struct sandbox_config *cfg, int moat_sock)
 
 	log_set_role("moat");
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	/* Signals for the workload reach it through moat and pid 1; the monitor,
+	 * the gofer and the sentry end only by SIGKILL (from us or PDEATHSIG). */
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP && sig != SIGCHLD && sig != SIGSEGV &&
+		    sig != SIGBUS && sig != SIGILL && sig != SIGFPE && sig != SIGABRT &&
+		    sig != SIGSYS && sig != SIGTRAP && sig < SIGRTMIN)
+			signal(sig, SIG_IGN);
 	setpgid(0, 0); /* the terminal's ^C is moat's to forward, not ours */
 	if (receive_go(cfg, moat_sock, &err) < 0)
 		monitor_fail(moat_sock, &err);

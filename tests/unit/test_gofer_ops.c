@@ -1,10 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The gofer's operations through the real client, against a gofer served in
- * a forked child whose root is a temporary directory: as root, a new mount
- * namespace and chroot; unprivileged, a user namespace (only our uid mapped,
- * as 0) plus a mount namespace. The child runs gofer_serve_control() — the
- * gofer minus its seccomp lockdown, which needs the syscall table.
+ * Every gofer operation through the real client, against a gofer serving a
+ * temporary root in a forked child (gofer_harness.h). Runs as root and
+ * unprivileged (then in a user namespace; skipped, saying why, without one).
  */
 #include "gofer_harness.h"
 
