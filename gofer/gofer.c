@@ -10,7 +10,6 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 
-#include "../lib/log.h"
 #include "../syscalls/filter.h"
 #include "../syscalls/table.h"
 #include "creds.h"
@@ -38,7 +37,6 @@ int gofer_run(int control_sock, int root_fd, struct moat_error *err)
 {
 	int r;
 
-	log_set_role("gofer");
 	/* Modes arrive with the caller's umask applied by the sentry. */
 	umask(0);
 	/* Refuse to serve unconfined. */
