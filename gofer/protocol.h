@@ -22,6 +22,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #define GOFER_MAGIC 0x6d6f6174u /* "moat" */
 #define GOFER_VERSION 1
