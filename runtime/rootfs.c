@@ -58,6 +58,58 @@ static int match_upper_to_lower(const struct sandbox_config *cfg, const char *lo
 	return 0;
 }
 
+/*
+ * Copy-up of a directory whose owner is not mapped in the user namespace
+ * fails (EOVERFLOW), so a world-writable host directory such as /var/tmp
+ * could not be written even though every user may write it natively. Give
+ * such directories, up to two levels below the top, an upper directory of
+ * their own in advance (with their parents), so they are merged, not copied up.
+ */
+static int precreate_writable(const struct sandbox_config *cfg, const char *lower,
+			      const char *upper, int depth, struct moat_error *err)
+{
+	_cleanup_closedir_ DIR *d = opendir(lower);
+	struct dirent *e;
+
+	if (!d)
+		return 0; /* not readable: nothing we could offer anyway */
+	while ((e = readdir(d))) {
+		char l[PATH_MAX], u[PATH_MAX];
+		struct stat st;
+
+		if (e->d_type != DT_DIR || !strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		snprintf(l, sizeof(l), "%s/%s", lower, e->d_name);
+		snprintf(u, sizeof(u), "%s/%s", upper, e->d_name);
+		if (lstat(l, &st) < 0 || !S_ISDIR(st.st_mode))
+			continue;
+		if (st.st_mode & S_IWOTH) {
+			if (mkdir(u, 0755) < 0 && errno != EEXIST)
+				return moat_error_set(err, errno, "create %s", u);
+			if (match_upper_to_lower(cfg, l, u, err) < 0)
+				return -err->code;
+			if (chmod(u, st.st_mode & 07777) < 0)
+				return moat_error_set(err, errno, "chmod %s", u);
+		} else if (depth > 1) {
+			char probe[PATH_MAX];
+			int r;
+
+			/* Only materialise this level if something below needs it. */
+			snprintf(probe, sizeof(probe), "%s", u);
+			if (mkdir(probe, 0755) < 0 && errno != EEXIST)
+				return moat_error_set(err, errno, "create %s", u);
+			r = precreate_writable(cfg, l, u, depth - 1, err);
+			if (r < 0)
+				return r;
+			if (rmdir(probe) < 0) { /* not empty: keep it, looking like the host's */
+				if (match_upper_to_lower(cfg, l, u, err) < 0)
+					return -err->code;
+			}
+		}
+	}
+	return 0;
+}
+
 /* Overlay /name (host lower, tmpfs upper); a read-only bind if it has submounts. */
 static int mount_toplevel_dir(const struct sandbox_config *cfg, const char *name,
 			      struct moat_error *err)
@@ -75,7 +127,8 @@ static int mount_toplevel_dir(const struct sandbox_config *cfg, const char *name
 		if ((mkdir(upper, 0755) < 0 && errno != EEXIST) ||
 		    (mkdir(work, 0755) < 0 && errno != EEXIST))
 			return moat_error_set(err, errno, "create overlay layers for %s", host);
-		if (match_upper_to_lower(cfg, host, upper, err) < 0)
+		if (match_upper_to_lower(cfg, host, upper, err) < 0 ||
+		    precreate_writable(cfg, host, upper, 2, err) < 0)
 			return -err->code;
 		snprintf(opts, sizeof(opts), "lowerdir=%s,upperdir=%s,workdir=%s,userxattr", host,
 			 upper, work);
