@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <stdint.h>
 #include <sys/stat.h>
 #include <sys/time.h>
@@ -20,7 +21,7 @@
 
 static void chmod_common(struct sentry_call *call, int dirfd, uint64_t addr, uint16_t mode)
 {
-	util_path_op(call, GOFER_OP_CHMOD, dirfd, addr, OWN_FD_CONTINUE, 0, mode & 07777, 0);
+	util_path_op(call, GOFER_OP_CHMOD, dirfd, addr, LAST_FOLLOW, 0, mode & 07777, 0);
 }
 
 SENTRY_HANDLER(chmod)
@@ -48,8 +49,19 @@ static void chown_common(struct sentry_call *call, int dirfd, uint64_t addr, uin
 		call_continue(call);
 		return;
 	}
-	util_path_op(call, GOFER_OP_CHOWN, dirfd, addr, nofollow ? OWN_FD_GOFER : OWN_FD_CONTINUE,
+	util_path_op(call, GOFER_OP_CHOWN, dirfd, addr, nofollow ? LAST_NOFOLLOW : LAST_FOLLOW,
 		     nofollow, 0, uid | (uint64_t)gid << 32);
+	/*
+	 * The flags were valid, so EINVAL means an id the sandbox's user
+	 * namespace does not map. The host would map it and refuse a caller
+	 * without CAP_CHOWN (EPERM, checked after validity); say that.
+	 */
+	if (call->result.kind == RESULT_ERRNO && call->result.value == EINVAL) {
+		const struct task_status *st;
+
+		if (call_status(call, &st) == 0 && !(st->creds.cap_effective & (1ULL << CAP_CHOWN)))
+			call_fail(call, EPERM);
+	}
 }
 
 SENTRY_HANDLER(chown)
@@ -76,6 +88,7 @@ static void utimes_common(struct sentry_call *call, int dirfd, uint64_t addr,
 {
 	int nofollow = flags & AT_SYMLINK_NOFOLLOW;
 	struct call_path p;
+	int64_t res;
 	int r;
 
 	if (addr == 0 && dirfd != CALL_AT_FDCWD) {
@@ -91,19 +104,23 @@ static void utimes_common(struct sentry_call *call, int dirfd, uint64_t addr,
 		call_continue(call);
 		return;
 	}
-	r = util_path(call, dirfd, addr, &p);
+	r = util_path(call, dirfd, addr, nofollow ? LAST_NOFOLLOW : LAST_FOLLOW, &p);
 	if (r < 0) {
 		call_fail(call, -r);
 		return;
 	}
-	if (p.proc_fd >= 0 && !nofollow) {
+	if (!nofollow && (p.proc_fd >= 0 || r == PATH_DOT)) {
 		call_continue(call);
 		return;
 	}
 	/* Invalid nanoseconds are the gofer kernel's EINVAL, after the lookup
 	 * as here. */
-	call_return_result(call, call_gofer(call, GOFER_OP_UTIMENS, &p, NULL, 0, nofollow, 0, 0,
-					    times, times ? 2 * sizeof(*times) : 0, NULL, 0, NULL));
+	res = call_gofer(call, GOFER_OP_UTIMENS, &p, NULL, 0, nofollow, 0, 0, times,
+			 times ? 2 * sizeof(*times) : 0, NULL, 0, NULL);
+	if (!nofollow && util_own_magic_link(call, &p, res))
+		call_continue(call);
+	else
+		call_return_result(call, res);
 }
 
 SENTRY_HANDLER(utime)
@@ -192,6 +209,6 @@ SENTRY_HANDLER(truncate)
 		call_fail(call, EINVAL);
 		return;
 	}
-	util_path_op(call, GOFER_OP_TRUNCATE, CALL_AT_FDCWD, call->n->args[0], OWN_FD_CONTINUE, 0,
-		     0, (uint64_t)length);
+	util_path_op(call, GOFER_OP_TRUNCATE, CALL_AT_FDCWD, call->n->args[0], LAST_FOLLOW, 0, 0,
+		     (uint64_t)length);
 }

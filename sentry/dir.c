@@ -24,7 +24,7 @@ static void mkdir_common(struct sentry_call *call, int dirfd, uint64_t addr, uin
 	}
 	/* The kernel keeps the permission and sticky bits; set-id bits of a new
 	 * directory come from its parent. */
-	util_path_op(call, GOFER_OP_MKDIR, dirfd, addr, OWN_FD_GOFER, 0, mode & 01777 & ~umask, 0);
+	util_path_op(call, GOFER_OP_MKDIR, dirfd, addr, LAST_NOFOLLOW, 0, mode & 01777 & ~umask, 0);
 }
 
 SENTRY_HANDLER(mkdir)
@@ -66,7 +66,7 @@ static void mknod_common(struct sentry_call *call, int dirfd, uint64_t addr, uin
 	}
 	/* Devices without CAP_MKNOD: the gofer's kernel answers EPERM, after the
 	 * lookup, as it would here. */
-	util_path_op(call, GOFER_OP_MKNOD, dirfd, addr, OWN_FD_GOFER, 0,
+	util_path_op(call, GOFER_OP_MKNOD, dirfd, addr, LAST_NOFOLLOW, 0,
 		     (mode & S_IFMT) | (mode & 07777 & ~umask), dev);
 }
 
@@ -84,7 +84,8 @@ SENTRY_HANDLER(mknodat)
 
 SENTRY_HANDLER(unlink)
 {
-	util_path_op(call, GOFER_OP_UNLINK, CALL_AT_FDCWD, call->n->args[0], OWN_FD_GOFER, 0, 0, 0);
+	util_path_op(call, GOFER_OP_UNLINK, CALL_AT_FDCWD, call->n->args[0], LAST_NOFOLLOW, 0, 0,
+		     0);
 }
 
 SENTRY_HANDLER(unlinkat)
@@ -95,13 +96,13 @@ SENTRY_HANDLER(unlinkat)
 		call_fail(call, EINVAL);
 		return;
 	}
-	util_path_op(call, GOFER_OP_UNLINK, arg_int(call, 0), call->n->args[1], OWN_FD_GOFER, flags,
-		     0, 0);
+	util_path_op(call, GOFER_OP_UNLINK, arg_int(call, 0), call->n->args[1], LAST_NOFOLLOW,
+		     flags, 0, 0);
 }
 
 SENTRY_HANDLER(rmdir)
 {
-	util_path_op(call, GOFER_OP_UNLINK, CALL_AT_FDCWD, call->n->args[0], OWN_FD_GOFER,
+	util_path_op(call, GOFER_OP_UNLINK, CALL_AT_FDCWD, call->n->args[0], LAST_NOFOLLOW,
 		     AT_REMOVEDIR, 0, 0);
 }
 
@@ -112,9 +113,9 @@ static void two_path_op(struct sentry_call *call, uint16_t op, int olddirfd, uin
 	struct call_path old, new;
 	int r;
 
-	r = util_path(call, olddirfd, oldaddr, &old);
-	if (r == 0)
-		r = util_path(call, newdirfd, newaddr, &new);
+	r = util_path(call, olddirfd, oldaddr, LAST_NOFOLLOW, &old);
+	if (r >= 0)
+		r = util_path(call, newdirfd, newaddr, LAST_NOFOLLOW, &new);
 	if (r < 0) {
 		call_fail(call, -r);
 		return;
@@ -164,7 +165,10 @@ static void link_common(struct sentry_call *call, int olddirfd, uint64_t oldaddr
 		call_fail(call, EINVAL);
 		return;
 	}
-	r = call_get_path(call, olddirfd, oldaddr, &old);
+	if (flags & AT_SYMLINK_FOLLOW)
+		r = util_get_path(call, olddirfd, oldaddr, LAST_FOLLOW, &old);
+	else
+		r = util_get_path(call, olddirfd, oldaddr, LAST_NOFOLLOW, &old);
 	if (r < 0) {
 		call_fail(call, -r);
 		return;
@@ -187,7 +191,7 @@ static void link_common(struct sentry_call *call, int olddirfd, uint64_t oldaddr
 		call_fail(call, ENOENT);
 		return;
 	}
-	r = util_path(call, newdirfd, newaddr, &new);
+	r = util_path(call, newdirfd, newaddr, LAST_NOFOLLOW, &new);
 	if (r < 0) {
 		call_fail(call, -r);
 		return;
@@ -224,7 +228,7 @@ static void symlink_common(struct sentry_call *call, uint64_t target_addr, int n
 		call_fail(call, (int)-n);
 		return;
 	}
-	r = util_path(call, newdirfd, newaddr, &link);
+	r = util_path(call, newdirfd, newaddr, LAST_NOFOLLOW, &link);
 	if (r < 0) {
 		call_fail(call, -r);
 		return;

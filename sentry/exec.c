@@ -52,7 +52,7 @@ static void exec_common(struct sentry_call *call, int dirfd, uint64_t addr, int 
 		call_continue(call);
 		return;
 	}
-	r = call_get_path(call, dirfd, addr, &p);
+	r = util_get_path(call, dirfd, addr, LAST_FOLLOW, &p);
 	if (r < 0) {
 		call_fail(call, -r);
 		return;
@@ -65,8 +65,10 @@ static void exec_common(struct sentry_call *call, int dirfd, uint64_t addr, int 
 			call_fail(call, ENOENT);
 		return;
 	}
-	if (p.proc_fd >= 0) {
-		/* The older fexecve(): the task's own fd through /proc/self/fd. */
+	if (util_own_proc(call, &p)) {
+		/* The older fexecve() through /proc/self/fd/N, a re-exec through
+		 * /proc/self/exe: the task's own files, behind magic links the
+		 * gofer refuses. */
 		call_continue(call);
 		return;
 	}
@@ -86,13 +88,14 @@ SENTRY_HANDLER(execveat)
 SENTRY_HANDLER(chdir)
 {
 	struct call_path p;
-	int r = util_path(call, CALL_AT_FDCWD, call->n->args[0], &p);
+	int r = util_path(call, CALL_AT_FDCWD, call->n->args[0], LAST_FOLLOW, &p);
 
 	if (r < 0) {
 		call_fail(call, -r);
 		return;
 	}
-	if (p.proc_fd >= 0) {
+	if (util_own_proc(call, &p)) {
+		/* /proc/self/cwd, /proc/self/fd/N...: the task's own directories. */
 		call_continue(call);
 		return;
 	}
@@ -126,12 +129,14 @@ SENTRY_HANDLER(inotify_add_watch)
 		call_fail(call, EINVAL);
 		return;
 	}
-	r = util_path(call, CALL_AT_FDCWD, call->n->args[1], &p);
+	r = util_path(call, CALL_AT_FDCWD, call->n->args[1], nofollow ? LAST_NOFOLLOW : LAST_FOLLOW,
+		      &p);
 	if (r < 0) {
 		call_fail(call, -r);
 		return;
 	}
-	if (p.proc_fd >= 0 && !nofollow) {
+	if (!nofollow && util_own_proc(call, &p)) {
+		/* Watching the task's own /proc files: the kernel resolves them. */
 		call_continue(call);
 		return;
 	}

@@ -1,9 +1,17 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Opening files: open, openat, openat2, creat. The gofer opens the file as
- * the caller and the fd is injected into the task. Flags are checked here as
- * the kernel's build_open_flags() checks them, so that the errors do not
- * depend on how the gofer calls openat2.
+ * the caller and the fd is injected into the task; O_PATH and O_TMPFILE
+ * opens are checked that way and then run by the kernel (see
+ * open_checked()); the caller's own /proc/<pid>/fd/N is reopened by the
+ * sentry. Flags are checked here as the kernel's build_open_flags() checks
+ * them, so that the errors do not depend on how the gofer calls openat2.
+ *
+ * Known gap: openat2's RESOLVE_BENEATH, RESOLVE_IN_ROOT, RESOLVE_NO_SYMLINKS
+ * and RESOLVE_NO_XDEV are refused with EINVAL (what a kernel without them
+ * says): the gofer protocol cannot scope a lookup to dirfd or refuse
+ * symlinks and mount crossings, and resolving more loosely than asked would
+ * drop a protection the caller asked for.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -65,9 +73,7 @@ static int open_check(const struct open_how *how)
 		return -EINVAL;
 	if ((how->resolve & RESOLVE_CACHED) && (flags & (O_TRUNC | O_CREAT | K_O_TMPFILE_BIT)))
 		return -EAGAIN;
-	/* Known gap: the gofer protocol cannot scope a lookup to dirfd or
-	 * refuse symlinks and mount crossings; refuse as a kernel without these
-	 * flags would, rather than resolve more loosely than asked. */
+	/* The known gap (see the top of this file). */
 	if (how->resolve & ~(uint64_t)SUPPORTED_RESOLVE_FLAGS)
 		return -EINVAL;
 	return 0;
@@ -85,7 +91,6 @@ static void open_own_fd(struct sentry_call *call, const struct call_path *p,
 		call_fail(call, EEXIST);
 		return;
 	}
-	/* (O_PATH|O_NOFOLLOW, which names the link itself, went to the gofer.) */
 	if ((flags & O_NOFOLLOW) || (how->resolve & RESOLVE_NO_MAGICLINKS)) {
 		call_fail(call, ELOOP);
 		return;
@@ -99,16 +104,45 @@ static void open_own_fd(struct sentry_call *call, const struct call_path *p,
 		}
 		flags |= O_DIRECTORY;
 	}
-	if (flags & K_O_TMPFILE_BIT) {
-		/* Known gap: the reopen cannot pass a creation mode. */
-		call_fail(call, EOPNOTSUPP);
-		return;
-	}
 	fd = call_reopen_own_fd(call, p->proc_fd, flags & ~O_CLOEXEC);
 	if (fd < 0)
 		call_fail(call, -fd);
 	else
 		call_return_fd(call, fd, flags & O_CLOEXEC);
+}
+
+/*
+ * O_PATH and O_TMPFILE: the gofer performs the open as the caller, as a
+ * check, and the kernel then opens the path itself, in the task's own root,
+ * which is the sandbox's root (only the path can change in between, and a
+ * changed path reaches nothing the task could not open through the gofer).
+ *  - ADDFD cannot install an O_PATH file (the kernel's fget() skips them:
+ *    EBADF). An O_PATH fd gives no access to contents, and every path call
+ *    made through it (as a dirfd or via /proc/self/fd) comes back here.
+ *  - An O_TMPFILE file gets its name from linkat(fd, "", AT_EMPTY_PATH),
+ *    which (without CAP_DAC_READ_SEARCH) needs the fd's open-time
+ *    credentials to be the caller's: an fd the gofer opened never has them.
+ */
+static void open_checked(struct sentry_call *call, const struct call_path *p, int kind,
+			 const struct open_how *how, uint32_t mode)
+{
+	int32_t flags = (int32_t)(how->flags & ~(uint64_t)O_CLOEXEC);
+	int64_t res;
+	int fd = -1;
+
+	if (p->proc_fd >= 0 || kind == PATH_DOT) {
+		/* The task's own fd (or the link itself with O_NOFOLLOW), its
+		 * own dirfd or cwd. */
+		call_continue(call);
+		return;
+	}
+	res = call_gofer(call, GOFER_OP_OPEN, p, NULL, 0, flags, mode, 0, NULL, 0, NULL, 0, &fd);
+	if (fd >= 0)
+		close(fd);
+	if (res >= 0 || (!(flags & O_NOFOLLOW) && util_own_magic_link(call, p, res)))
+		call_continue(call);
+	else
+		call_fail(call, (int)-res);
 }
 
 static void open_common(struct sentry_call *call, int dirfd, uint64_t addr, struct open_how *how)
@@ -125,22 +159,28 @@ static void open_common(struct sentry_call *call, int dirfd, uint64_t addr, stru
 		call_fail(call, -r);
 		return;
 	}
-	r = util_path(call, dirfd, addr, &p);
+	r = util_path(call, dirfd, addr, (how->flags & O_NOFOLLOW) ? LAST_NOFOLLOW : LAST_FOLLOW,
+		      &p);
 	if (r < 0) {
 		call_fail(call, -r);
 		return;
 	}
-	if (p.proc_fd >= 0 && (how->flags & (O_PATH | O_NOFOLLOW)) != (O_PATH | O_NOFOLLOW)) {
-		open_own_fd(call, &p, how);
-		return;
-	}
 	if (will_create(how->flags)) {
-		r = util_umask(call, &umask);
-		if (r < 0) {
-			call_fail(call, -r);
+		int err = util_umask(call, &umask);
+
+		if (err < 0) {
+			call_fail(call, -err);
 			return;
 		}
 		how->mode &= ~(uint64_t)umask;
+	}
+	if (how->flags & (O_PATH | K_O_TMPFILE_BIT)) {
+		open_checked(call, &p, r, how, (uint32_t)how->mode);
+		return;
+	}
+	if (p.proc_fd >= 0) {
+		open_own_fd(call, &p, how);
+		return;
 	}
 	flags = (int32_t)(how->flags & ~(uint64_t)O_CLOEXEC);
 	res = call_gofer(call, GOFER_OP_OPEN, &p, NULL, 0, flags, (uint32_t)how->mode, 0, NULL, 0,

@@ -61,7 +61,7 @@ static void unix_path_check(struct sentry_call *call, uint16_t op)
 		call_continue(call);
 		return;
 	}
-	r = util_resolve(call, CALL_AT_FDCWD, name, &p);
+	r = util_resolve(call, CALL_AT_FDCWD, name, LAST_FOLLOW, &p);
 	if (r < 0) {
 		call_fail(call, -r);
 		return;
@@ -73,7 +73,7 @@ static void unix_path_check(struct sentry_call *call, uint16_t op)
 	}
 	/* (A stat reply carries a struct stat; the check only needs the result.) */
 	res = call_gofer(call, op, &p, NULL, 0, 0, 0, 0, NULL, 0, &st, sizeof(st), NULL);
-	if (res < 0)
+	if (res < 0 && !util_own_magic_link(call, &p, res))
 		call_fail(call, (int)-res);
 	else
 		call_continue(call);

@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -45,12 +46,19 @@ static void stat_own_fd(struct sentry_call *call, int own_fd, int want_dir, uint
 	util_return_copied(call, buf, &st, sizeof(st), 0);
 }
 
-static void stat_path(struct sentry_call *call, const struct call_path *p, int nofollow,
+/* stat or lstat of a resolved path of the given kind (enum path_kind). */
+static void stat_path(struct sentry_call *call, const struct call_path *p, int kind, int nofollow,
 		      uint64_t buf)
 {
 	struct stat st;
 	int64_t res;
 
+	if (kind == PATH_DOT) {
+		/* dirfd or the cwd itself, which the task holds (and which the
+		 * gofer cannot reach once removed). */
+		call_continue(call);
+		return;
+	}
 	if (p->proc_fd >= 0 && !nofollow) {
 		stat_own_fd(call, p->proc_fd, util_trailing_slash(p), buf);
 		return;
@@ -58,7 +66,9 @@ static void stat_path(struct sentry_call *call, const struct call_path *p, int n
 	memset(&st, 0, sizeof(st));
 	res = call_gofer(call, GOFER_OP_STAT, p, NULL, 0, nofollow ? AT_SYMLINK_NOFOLLOW : 0, 0, 0,
 			 NULL, 0, &st, sizeof(st), NULL);
-	if (res < 0)
+	if (!nofollow && util_own_magic_link(call, p, res))
+		call_continue(call); /* /proc/self/exe and the like */
+	else if (res < 0)
 		call_fail(call, (int)-res);
 	else
 		util_return_copied(call, buf, &st, sizeof(st), 0);
@@ -67,12 +77,13 @@ static void stat_path(struct sentry_call *call, const struct call_path *p, int n
 static void stat_simple(struct sentry_call *call, int nofollow)
 {
 	struct call_path p;
-	int r = util_path(call, CALL_AT_FDCWD, call->n->args[0], &p);
+	int r = util_path(call, CALL_AT_FDCWD, call->n->args[0],
+			  nofollow ? LAST_NOFOLLOW : LAST_FOLLOW, &p);
 
 	if (r < 0)
 		call_fail(call, -r);
 	else
-		stat_path(call, &p, nofollow, call->n->args[1]);
+		stat_path(call, &p, r, nofollow, call->n->args[1]);
 }
 
 SENTRY_HANDLER(stat)
@@ -110,11 +121,12 @@ SENTRY_HANDLER(newfstatat)
 		call_fail(call, EINVAL);
 		return;
 	}
-	r = util_path(call, dirfd, addr, &p);
+	r = util_path(call, dirfd, addr,
+		      (flags & AT_SYMLINK_NOFOLLOW) ? LAST_NOFOLLOW : LAST_FOLLOW, &p);
 	if (r < 0)
 		call_fail(call, -r);
 	else
-		stat_path(call, &p, flags & AT_SYMLINK_NOFOLLOW, call->n->args[2]);
+		stat_path(call, &p, r, flags & AT_SYMLINK_NOFOLLOW, call->n->args[2]);
 }
 
 SENTRY_HANDLER(statx)
@@ -136,21 +148,24 @@ SENTRY_HANDLER(statx)
 		call_fail(call, EINVAL);
 		return;
 	}
-	r = util_path(call, dirfd, addr, &p);
+	r = util_path(call, dirfd, addr,
+		      (flags & AT_SYMLINK_NOFOLLOW) ? LAST_NOFOLLOW : LAST_FOLLOW, &p);
 	if (r < 0) {
 		call_fail(call, -r);
 		return;
 	}
-	if (p.proc_fd >= 0 && !(flags & AT_SYMLINK_NOFOLLOW)) {
+	if (r == PATH_DOT || (p.proc_fd >= 0 && !(flags & AT_SYMLINK_NOFOLLOW))) {
 		/* statx is not on the sentry's own allowlist: the kernel answers
-		 * about the task's own fd. */
+		 * about the task's own dirfd, cwd or fd. */
 		call_continue(call);
 		return;
 	}
 	memset(&stx, 0, sizeof(stx));
 	res = call_gofer(call, GOFER_OP_STATX, &p, NULL, 0, flags & ~AT_EMPTY_PATH, 0, mask, NULL,
 			 0, &stx, sizeof(stx), NULL);
-	if (res < 0)
+	if (!(flags & AT_SYMLINK_NOFOLLOW) && util_own_magic_link(call, &p, res))
+		call_continue(call);
+	else if (res < 0)
 		call_fail(call, (int)-res);
 	else
 		util_return_copied(call, buf, &stx, sizeof(stx), 0);
@@ -178,7 +193,7 @@ static void access_common(struct sentry_call *call, int dirfd, uint64_t addr, in
 		call_continue(call);
 		return;
 	}
-	util_path_op(call, GOFER_OP_ACCESS, dirfd, addr, nofollow ? OWN_FD_GOFER : OWN_FD_CONTINUE,
+	util_path_op(call, GOFER_OP_ACCESS, dirfd, addr, nofollow ? LAST_NOFOLLOW : LAST_FOLLOW,
 		     nofollow, (uint32_t)mode, 0);
 }
 
@@ -211,7 +226,7 @@ static void readlink_common(struct sentry_call *call, int dirfd, uint64_t addr, 
 		call_fail(call, EINVAL);
 		return;
 	}
-	r = call_get_path(call, dirfd, addr, &p);
+	r = util_get_path(call, dirfd, addr, LAST_NOFOLLOW, &p);
 	if (r < 0) {
 		call_fail(call, -r);
 		return;
@@ -223,6 +238,25 @@ static void readlink_common(struct sentry_call *call, int dirfd, uint64_t addr, 
 	}
 	if ((size_t)bufsiz > sizeof(target))
 		bufsiz = sizeof(target);
+	if (r == PATH_PROC_SELF || r == PATH_THREAD_SELF) {
+		/* The gofer is not in the sandbox's pid namespace: procfs would
+		 * give it nothing. The link's text is the caller's ids. */
+		const struct task_status *st;
+		int n, err = call_status(call, &st);
+
+		if (err < 0) {
+			call_fail(call, -err);
+			return;
+		}
+		if (r == PATH_PROC_SELF)
+			n = snprintf(target, sizeof(target), "%d", (int)st->ns_tgid);
+		else
+			n = snprintf(target, sizeof(target), "%d/task/%d", (int)st->ns_tgid,
+				     (int)st->ns_tid);
+		util_return_copied(call, buf, target, (size_t)(n < bufsiz ? n : bufsiz),
+				   n < bufsiz ? n : bufsiz);
+		return;
+	}
 	res = call_gofer(call, GOFER_OP_READLINK, &p, NULL, 0, 0, 0, (uint64_t)bufsiz, NULL, 0,
 			 target, sizeof(target), NULL);
 	if (res < 0)
@@ -250,13 +284,13 @@ SENTRY_HANDLER(statfs)
 	struct call_path p;
 	struct statfs sfs;
 	int64_t res;
-	int r = util_path(call, CALL_AT_FDCWD, call->n->args[0], &p);
+	int r = util_path(call, CALL_AT_FDCWD, call->n->args[0], LAST_FOLLOW, &p);
 
 	if (r < 0) {
 		call_fail(call, -r);
 		return;
 	}
-	if (p.proc_fd >= 0) {
+	if (r == PATH_DOT || p.proc_fd >= 0) {
 		/* As for statx: fstatfs is not on the sentry's own allowlist. */
 		call_continue(call);
 		return;
@@ -264,7 +298,9 @@ SENTRY_HANDLER(statfs)
 	memset(&sfs, 0, sizeof(sfs));
 	res = call_gofer(call, GOFER_OP_STATFS, &p, NULL, 0, 0, 0, 0, NULL, 0, &sfs, sizeof(sfs),
 			 NULL);
-	if (res < 0)
+	if (util_own_magic_link(call, &p, res))
+		call_continue(call);
+	else if (res < 0)
 		call_fail(call, (int)-res);
 	else
 		util_return_copied(call, buf, &sfs, sizeof(sfs), 0);

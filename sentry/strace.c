@@ -361,6 +361,11 @@ size_t strace_format(char *buf, size_t cap, const struct strace_line *l)
 			if (l->row->args[i] != ARG_NONE)
 				nargs = i + 1;
 		put(&o, "%s(", l->row->name);
+		/* As strace: a mode follows open flags only when they create. */
+		if (nargs >= 2 && l->row->args[nargs - 1] == ARG_MODE &&
+		    l->row->args[nargs - 2] == ARG_OPEN_FLAGS &&
+		    !(l->args[nargs - 2] & (O_CREAT | 020000000)))
+			nargs--;
 	} else {
 		nargs = 6;
 		put(&o, "syscall_%d(", l->nr);

@@ -31,21 +31,31 @@ static ssize_t read_xattr_name(struct sentry_call *call, uint64_t addr,
 
 /*
  * Resolve the path. Returns 1 when the call is already answered (an error,
- * or CONTINUE for the task's own /proc/<pid>/fd/N followed), 0 to go on.
+ * or CONTINUE for the task's own fd N through /proc or its cwd as "."), 0 to go on.
  */
 static int xattr_path(struct sentry_call *call, uint64_t addr, int nofollow, struct call_path *p)
 {
-	int r = util_path(call, CALL_AT_FDCWD, addr, p);
+	int r = util_path(call, CALL_AT_FDCWD, addr, nofollow ? LAST_NOFOLLOW : LAST_FOLLOW, p);
 
 	if (r < 0) {
 		call_fail(call, -r);
 		return 1;
 	}
-	if (p->proc_fd >= 0 && !nofollow) {
+	if (!nofollow && (p->proc_fd >= 0 || r == PATH_DOT)) {
 		call_continue(call);
 		return 1;
 	}
 	return 0;
+}
+
+/* Answer res, or CONTINUE when a following op met the caller's own magic link. */
+static void xattr_answer(struct sentry_call *call, const struct call_path *p, int nofollow,
+			 int64_t res)
+{
+	if (!nofollow && util_own_magic_link(call, p, res))
+		call_continue(call);
+	else
+		call_return_result(call, res);
 }
 
 /* getxattr and listxattr: reply data of at most size bytes copied to buf. */
@@ -66,10 +76,8 @@ static void xattr_read_op(struct sentry_call *call, uint16_t op, const struct ca
 	}
 	res = call_gofer(call, op, p, name, (uint32_t)name_len, nofollow, 0, cap, NULL, 0, data,
 			 cap, NULL);
-	if (res < 0)
-		call_fail(call, (int)-res);
-	else if (cap == 0 || res == 0)
-		call_return(call, res);
+	if (res < 0 || cap == 0 || res == 0)
+		xattr_answer(call, p, nofollow, res);
 	else if ((uint64_t)res > cap)
 		call_fail(call, EIO);
 	else
@@ -159,9 +167,9 @@ static void setxattr_common(struct sentry_call *call, int nofollow)
 	}
 	if (xattr_path(call, call->n->args[0], nofollow, &p))
 		return;
-	call_return_result(call,
-			   call_gofer(call, GOFER_OP_SETXATTR, &p, name, (uint32_t)n, nofollow,
-				      (uint32_t)flags, 0, value, (uint32_t)size, NULL, 0, NULL));
+	xattr_answer(call, &p, nofollow,
+		     call_gofer(call, GOFER_OP_SETXATTR, &p, name, (uint32_t)n, nofollow,
+				(uint32_t)flags, 0, value, (uint32_t)size, NULL, 0, NULL));
 }
 
 SENTRY_HANDLER(setxattr)
@@ -186,8 +194,9 @@ static void removexattr_common(struct sentry_call *call, int nofollow)
 	}
 	if (xattr_path(call, call->n->args[0], nofollow, &p))
 		return;
-	call_return_result(call, call_gofer(call, GOFER_OP_REMOVEXATTR, &p, name, (uint32_t)n,
-					    nofollow, 0, 0, NULL, 0, NULL, 0, NULL));
+	xattr_answer(call, &p, nofollow,
+		     call_gofer(call, GOFER_OP_REMOVEXATTR, &p, name, (uint32_t)n, nofollow, 0, 0,
+				NULL, 0, NULL, 0, NULL));
 }
 
 SENTRY_HANDLER(removexattr)

@@ -9,10 +9,12 @@
 # Access for uid 65534, decided here: nothing on the host is chmod'ed. If
 # 65534 can already read and execute the build dir in place (the default
 # for a 0755 checkout), it is used there; otherwise the build dir is copied
-# to a 0755 temp dir under $TMPDIR (/tmp) and the unprivileged pass uses the
-# copy. The sources (tests/) must be readable by 65534 (a 0755 checkout is);
-# if not, they are copied too. The unprivileged user gets its own HOME and
-# TMPDIR: fresh temp dirs it owns. The escape programs are compiled into
+# to a 0755 temp dir under MOAT_TEST_TMPDIR (default /var/tmp; not /tmp,
+# which the sandbox replaces, so a copy there would be invisible inside) and
+# the unprivileged pass uses the copy. The sources (tests/) must be readable by 65534 (a 0755 checkout is);
+# if not, they are copied too. The unprivileged user gets its own HOME, a
+# fresh temp dir it owns; TMPDIR is left unset as for root (inside the
+# sandbox /tmp is the sandbox's own tmpfs). The escape programs are compiled into
 # the build dir when writable, otherwise into that suite's temp dir.
 #
 # Prints "SUITE (USER): <summary>" per suite and user, then a final
@@ -77,10 +79,10 @@ if [ "$(id -u)" = 0 ]; then
 		summaries+=("all suites (uid 65534): SKIP, setpriv not installed")
 	else
 		priv=(setpriv --reuid=65534 --regid=65534 --clear-groups)
-		scratch=$(mktemp -d "${TMPDIR:-/tmp}/moat-unpriv.XXXXXX")
+		scratch=$(mktemp -d "${MOAT_TEST_TMPDIR:-/var/tmp}/moat-unpriv.XXXXXX")
 		chmod 0755 "$scratch"
-		mkdir -m 0700 "$scratch/home" "$scratch/tmp"
-		chown 65534:65534 "$scratch/home" "$scratch/tmp"
+		mkdir -m 0700 "$scratch/home"
+		chown 65534:65534 "$scratch/home"
 		ubuild=$build utests=$tests
 		if ! "${priv[@]}" test -x "$build/moat" -a -r "$build/tests/syscalls" -a -x "$build/tests/syscalls"; then
 			echo "note: uid 65534 cannot use $build in place: copying it to $scratch/build"
@@ -92,8 +94,8 @@ if [ "$(id -u)" = 0 ]; then
 			cp -a "$tests" "$scratch/tests" && chmod -R a+rX "$scratch/tests"
 			utests=$scratch/tests
 		fi
-		all_suites 65534 "$ubuild" "$utests" "${priv[@]}" env HOME="$scratch/home" \
-			TMPDIR="$scratch/tmp" USER=nobody LOGNAME=nobody
+		all_suites 65534 "$ubuild" "$utests" "${priv[@]}" env -u TMPDIR HOME="$scratch/home" \
+			USER=nobody LOGNAME=nobody
 		rm -rf "$scratch"
 	fi
 fi

@@ -18,8 +18,9 @@ int main(int argc, char **argv)
 		close((int)fd);
 	expect_denied("BPF_MAP_CREATE", fd, EPERM, 0);
 	memset(&attr, 0, sizeof(attr));
-	expect_denied("BPF_PROG_GET_NEXT_ID", syscall(SYS_bpf, BPF_PROG_GET_NEXT_ID, &attr, sizeof(attr)),
-		      EPERM, 0);
-	expect_denied("BPF_BTF_LOAD", syscall(SYS_bpf, BPF_BTF_LOAD, &attr, sizeof(attr)), EPERM, 0);
+	expect_denied("BPF_PROG_GET_NEXT_ID",
+		      syscall(SYS_bpf, BPF_PROG_GET_NEXT_ID, &attr, sizeof(attr)), EPERM, 0);
+	expect_denied("BPF_BTF_LOAD", syscall(SYS_bpf, BPF_BTF_LOAD, &attr, sizeof(attr)), EPERM,
+		      0);
 	contained("bpf denied");
 }

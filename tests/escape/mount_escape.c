@@ -13,7 +13,8 @@ int main(int argc, char **argv)
 		skipped("cannot prepare WORKDIR");
 
 	expect_denied("mount tmpfs", mount("none", "mnt", "tmpfs", 0, NULL), EPERM, 0);
-	expect_denied("bind / over workdir", mount("/", "mnt", NULL, MS_BIND | MS_REC, NULL), EPERM, 0);
+	expect_denied("bind / over workdir", mount("/", "mnt", NULL, MS_BIND | MS_REC, NULL), EPERM,
+		      0);
 	expect_denied("remount / rw", mount(NULL, "/", NULL, MS_REMOUNT, NULL), EPERM, 0);
 	expect_denied("umount2 /proc detach", umount2("/proc", MNT_DETACH), EPERM, 0);
 	expect_denied("umount2 hidden dir", umount2(marker, MNT_DETACH), EPERM, 0);

@@ -11,8 +11,10 @@ int main(int argc, char **argv)
 
 	if (marker_at("direct", AT_FDCWD, marker))
 		escaped("marker readable without any trick");
-	static const char *const prefixes[] = {"/proc/self/root", "/proc/1/root",
-					       "/proc/self/root/..", "/proc/1/root/../..",
+	static const char *const prefixes[] = {"/proc/self/root",
+					       "/proc/1/root",
+					       "/proc/self/root/..",
+					       "/proc/1/root/../..",
 					       "/proc/self/cwd/../../../../../../..",
 					       "/proc/thread-self/root/.."};
 	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
@@ -35,7 +37,8 @@ int main(int argc, char **argv)
 		seen++;
 		char up[4096];
 		snprintf(up, sizeof(up), "../../../../..%s", marker);
-		if (marker_at("pid root fd + ..", root, up) || marker_at("pid root fd", root, marker + 1))
+		if (marker_at("pid root fd + ..", root, up) ||
+		    marker_at("pid root fd", root, marker + 1))
 			hits++;
 		close(root);
 	}

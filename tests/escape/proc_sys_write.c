@@ -6,9 +6,12 @@
 int main(int argc, char **argv)
 {
 	escape_args(argc, argv);
-	static const char *const paths[] = {"/proc/sysrq-trigger", "/proc/sys/kernel/core_pattern",
-					    "/proc/sys/kernel/modprobe", "/proc/sys/vm/drop_caches",
-					    "/proc/sys/kernel/panic", "/sys/kernel/uevent_helper",
+	static const char *const paths[] = {"/proc/sysrq-trigger",
+					    "/proc/sys/kernel/core_pattern",
+					    "/proc/sys/kernel/modprobe",
+					    "/proc/sys/vm/drop_caches",
+					    "/proc/sys/kernel/panic",
+					    "/sys/kernel/uevent_helper",
 					    "/proc/sys/fs/binfmt_misc/register"};
 	int opened = 0;
 	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {

@@ -18,7 +18,8 @@
 #
 # Programs known harmless outside a sandbox are also run natively first, to
 # show that their detector fires (informational, not counted).
-# Environment: MOAT_TEST_TIMEOUT (default 60), MOAT_TEST_PLATFORM.
+# Environment: MOAT_TEST_TIMEOUT (default 60), MOAT_TEST_PLATFORM,
+# MOAT_TEST_TMPDIR (default /var/tmp).
 set -u
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:$PATH
 
@@ -37,7 +38,9 @@ command -v "$cc" >/dev/null || { echo "run.sh: no C compiler ($cc)" >&2; exit 2;
 native_safe=" chroot_dotdot proc_root_walk symlink_race fd_leak_scan userns_nest io_uring bpf "
 native_safe+=" shocker_open_by_handle unix_socket_host abstract_socket_host cve_2019_5736_proc_self_exe "
 
-troot=$(mktemp -d "${TMPDIR:-/tmp}/moat-escape.XXXXXX") || exit 2
+# Not under /tmp: the sandbox's fresh /tmp would hide outside/ for the
+# wrong reason.
+troot=$(mktemp -d "${MOAT_TEST_TMPDIR:-/var/tmp}/moat-escape.XXXXXX") || exit 2
 chmod 0755 "$troot"
 listener=
 cleanup() {

@@ -56,6 +56,7 @@ int main(int argc, char **argv)
 	if (r == 0)
 		_exit(0);
 	expect_denied("clone3 newuser", r, ENOSYS, 0);
-	expect_denied("setns", syscall(SYS_setns, open("/proc/self/ns/user", O_RDONLY), 0), EPERM, 0);
+	expect_denied("setns", syscall(SYS_setns, open("/proc/self/ns/user", O_RDONLY), 0), EPERM,
+		      0);
 	contained("no new namespace could be created");
 }

@@ -35,6 +35,17 @@ for f in "${targets[@]}"; do
 done
 run_capture out err rc moat_do -- sh -c "echo x > /var/tmp/moat-overlay-$$ && cat /var/tmp/moat-overlay-$$"
 assert_eq overlay_write_visible_inside x "$out" "stderr: $err status: $rc"
+# A write below a host directory chain of the caller's (copied up into the
+# throwaway layer on first write) works inside and stays there. Host
+# root's directories are not sandbox root's, so as root it may fail.
+mkdir -p -m 0755 "$T/nest/a/b"
+run_capture out err rc moat_do -- sh -c "echo deep > '$T/nest/a/b/f' && cat '$T/nest/a/b/f'"
+if is_root; then
+	skip overlay_nested_write_inside "host-root-owned dirs are not writable by sandbox root"
+else
+	assert_eq overlay_nested_write_inside deep "$out" "stderr: $err status: $rc"
+fi
+[ ! -e "$T/nest/a/b/f" ] && pass overlay_nested_host_untouched || fail overlay_nested_host_untouched
 run_capture out err rc moat_do -- sh -c "echo changed > '$T/existing'; rm -f '$T/existing'; mv '$T/keepdir' '$T/keepdir.moved'"
 assert_eq existing_file_untouched original "$(cat "$T/existing" 2>&1)"
 [ -d "$T/keepdir" ] && [ ! -e "$T/keepdir.moved" ] && pass host_dir_not_moved || fail host_dir_not_moved

@@ -8,6 +8,7 @@
 # passes.
 #
 # Environment: MOAT_TEST_TIMEOUT (seconds per moat run, default 120),
+# MOAT_TEST_TMPDIR (where temp dirs go, default /var/tmp: never /tmp),
 # MOAT_TEST_KEEP=1 keeps the temp dir, MOAT_TEST_PLATFORM=X adds
 # --platform X to every `moat do`.
 set -u
@@ -30,9 +31,12 @@ TEST_FILE=$(basename "$0" .sh)
 	exit 1
 }
 
-# The temp dir is 0755 so that the sandbox (whose root user is an
-# unprivileged host uid when the caller is root) can reach --rw dirs in it.
-T=$(mktemp -d "${TMPDIR:-/tmp}/moat-it-$TEST_FILE.XXXXXX") || exit 2
+# The temp dir is under MOAT_TEST_TMPDIR (default /var/tmp), not /tmp:
+# the sandbox gets a fresh /tmp, so paths there would be invisible inside
+# and checks like "--tmpfs hides it" would pass for the wrong reason. It is
+# 0755 so that the sandbox (whose root user is an unprivileged host uid
+# when the caller is root) can reach --rw dirs in it.
+T=$(mktemp -d "${MOAT_TEST_TMPDIR:-/var/tmp}/moat-it-$TEST_FILE.XXXXXX") || exit 2
 chmod 0755 "$T"
 _passed=0 _failed=0 _skipped=0
 _cleanup() {

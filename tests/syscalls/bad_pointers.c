@@ -15,8 +15,10 @@ int main(int argc, char **argv)
 	/* Two pages, the second made inaccessible: a string placed at the end
 	 * of the first page without its NUL runs into the hole. A second such
 	 * pair holds a NUL-terminated name ending exactly at the hole. */
-	char *map = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	char *map2 = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *map =
+	    mmap(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *map2 =
+	    mmap(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (map == MAP_FAILED || munmap(map + page, page) < 0)
 		die("mmap");
 	if (map2 == MAP_FAILED || munmap(map2 + page, page) < 0)

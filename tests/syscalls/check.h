@@ -45,7 +45,7 @@ static inline void check_val(const char *name, long ret)
 }
 
 static inline void say(const char *name, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 static inline void say(const char *name, const char *fmt, ...)
 {
 	va_list ap;

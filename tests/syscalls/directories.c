@@ -83,7 +83,8 @@ int main(int argc, char **argv)
 	check("mkdir_nested", mkdir("d/sub", 0700));
 	for (int i = 0; i < 12; i++) {
 		char name[64];
-		snprintf(name, sizeof(name), "d/file-%02d-with-a-much-longer-name-to-fill-buffers", 11 - i);
+		snprintf(name, sizeof(name), "d/file-%02d-with-a-much-longer-name-to-fill-buffers",
+			 11 - i);
 		int fd = open(name, O_CREAT | O_WRONLY, 0644);
 		if (fd < 0)
 			die("create");
@@ -120,8 +121,7 @@ int main(int argc, char **argv)
 	}
 	if (dp)
 		closedir(dp);
-	say("readdir_dot_dotdot_d", "%s %s %s", yesno(seen_dot), yesno(seen_dotdot),
-	    yesno(seen_d));
+	say("readdir_dot_dotdot_d", "%s %s %s", yesno(seen_dot), yesno(seen_dotdot), yesno(seen_d));
 
 	/* A directory removed while open: getdents then returns nothing. */
 	check("mkdir_gone", mkdir("gone", 0755));

@@ -12,10 +12,11 @@ static void kind(const char *name, int dfd, const char *path, int flags)
 	if (fstatat(dfd, path, &st, flags) < 0)
 		say(name, "%s", errname(errno));
 	else
-		say(name, "%s size=%lld", S_ISLNK(st.st_mode)	? "symlink"
-					  : S_ISDIR(st.st_mode) ? "dir"
-					  : S_ISREG(st.st_mode) ? "file"
-								: "other",
+		say(name, "%s size=%lld",
+		    S_ISLNK(st.st_mode)	  ? "symlink"
+		    : S_ISDIR(st.st_mode) ? "dir"
+		    : S_ISREG(st.st_mode) ? "file"
+					  : "other",
 		    S_ISREG(st.st_mode) ? (long long)st.st_size : 0LL);
 }
 

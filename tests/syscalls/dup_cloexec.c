@@ -11,7 +11,9 @@ static int child(int argc, char **argv)
 		int fd = atoi(argv[i]);
 		int fl = fcntl(fd, F_GETFD);
 		printf("child_fd_%s: %s\n", argv[i],
-		       fl < 0 ? errname(errno) : (fl & FD_CLOEXEC) ? "open cloexec" : "open");
+		       fl < 0		   ? errname(errno)
+		       : (fl & FD_CLOEXEC) ? "open cloexec"
+					   : "open");
 	}
 	return 0;
 }

@@ -17,8 +17,8 @@ static void drain(const char *name, int ifd)
 			break;
 		for (char *p = buf; p < buf + n;) {
 			struct inotify_event *ev = (struct inotify_event *)p;
-			const char *what = ev->mask & IN_CREATE	     ? "create"
-					   : ev->mask & IN_MODIFY    ? "modify"
+			const char *what = ev->mask & IN_CREATE	       ? "create"
+					   : ev->mask & IN_MODIFY      ? "modify"
 					   : ev->mask & IN_CLOSE_WRITE ? "close_write"
 					   : ev->mask & IN_MOVED_FROM  ? "moved_from"
 					   : ev->mask & IN_MOVED_TO    ? "moved_to"
@@ -44,7 +44,7 @@ int main(int argc, char **argv)
 	check("inotify_init1", ifd);
 	int wd = inotify_add_watch(ifd, "w",
 				   IN_CREATE | IN_MODIFY | IN_CLOSE_WRITE | IN_MOVED_FROM |
-					   IN_MOVED_TO | IN_DELETE | IN_ATTRIB | IN_DELETE_SELF);
+				       IN_MOVED_TO | IN_DELETE | IN_ATTRIB | IN_DELETE_SELF);
 	check("add_watch", wd);
 	check("add_watch_missing", inotify_add_watch(ifd, "missing", IN_CREATE));
 	check("add_watch_onlydir_on_file",

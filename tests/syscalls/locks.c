@@ -91,7 +91,8 @@ int main(int argc, char **argv)
 	check("ofd_conflict_same_process", fcntl(other, F_OFD_SETLK, &ofd2));
 	ofd.l_type = F_UNLCK;
 	check("ofd_unlock", fcntl(fd, F_OFD_SETLK, &ofd));
-	check("ofd_pid_must_be_zero", fcntl(fd, F_OFD_SETLK, &(struct flock){.l_type = F_WRLCK, .l_pid = 1}));
+	check("ofd_pid_must_be_zero",
+	      fcntl(fd, F_OFD_SETLK, &(struct flock){.l_type = F_WRLCK, .l_pid = 1}));
 	check("flock_bad_op", flock(fd, 0));
 	close(other);
 	close(fd);

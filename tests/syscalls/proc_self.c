@@ -41,12 +41,15 @@ int main(int argc, char **argv)
 
 	char line[512], want[64];
 	snprintf(want, sizeof(want), "Name:\t%.15s\n", prog);
-	say("status_name", "%s", yesno(file_has("/proc/self/status", want, line, sizeof(line)) == 1));
+	say("status_name", "%s",
+	    yesno(file_has("/proc/self/status", want, line, sizeof(line)) == 1));
 	snprintf(want, sizeof(want), "Uid:\t%u\t", geteuid());
-	say("status_uid", "%s", yesno(file_has("/proc/self/status", want, line, sizeof(line)) == 1));
-	say("status_has_nonewprivs_field",
-	    "%s", yesno(file_has("/proc/self/status", "NoNewPrivs:", line, sizeof(line)) == 1));
-	say("maps_has_binary", "%s", yesno(file_has("/proc/self/maps", prog, line, sizeof(line)) == 1));
+	say("status_uid", "%s",
+	    yesno(file_has("/proc/self/status", want, line, sizeof(line)) == 1));
+	say("status_has_nonewprivs_field", "%s",
+	    yesno(file_has("/proc/self/status", "NoNewPrivs:", line, sizeof(line)) == 1));
+	say("maps_has_binary", "%s",
+	    yesno(file_has("/proc/self/maps", prog, line, sizeof(line)) == 1));
 	say("maps_has_stack", "%s",
 	    yesno(file_has("/proc/self/maps", "[stack]", line, sizeof(line)) == 1));
 

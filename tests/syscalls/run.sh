@@ -10,8 +10,11 @@
 #                            about moat, and the summary says so)
 #   MOAT_TEST_TIMEOUT=S      per-run time limit (default 60)
 #   MOAT_TEST_KEEP=1         keep the temp root for inspection
+#   MOAT_TEST_TMPDIR=DIR     where the temp root goes (default /var/tmp;
+#                            not /tmp, which the sandbox replaces)
 #
-# The temp root is 0755 and every scratch dir is created by the invoking
+# The build dir must be visible inside the sandbox (not under /tmp). The
+# temp root is 0755 and every scratch dir is created by the invoking
 # user, so the suite works for root and for uid 65534 alike; the programs
 # must be readable by the invoking user (build dirs are 0755 by default).
 set -u
@@ -54,7 +57,7 @@ declare -A expect_filter=(
 	[dev_listing]='s/^dev: .*/dev: fd full null ptmx pts random shm stderr stdin stdout tty urandom zero/'
 )
 
-troot=$(mktemp -d "${TMPDIR:-/tmp}/moat-syscalls.XXXXXX") || exit 2
+troot=$(mktemp -d "${MOAT_TEST_TMPDIR:-/var/tmp}/moat-syscalls.XXXXXX") || exit 2
 chmod 0755 "$troot"
 mkdir -m 0755 "$troot/neutral" "$troot/out"
 cleanup() { [ "${MOAT_TEST_KEEP:-0}" = 1 ] && echo "kept $troot" || rm -rf "$troot"; }

@@ -23,10 +23,11 @@ static void show_kind(const char *name, int (*fn)(const char *, struct stat *), 
 	if (fn(path, &st) < 0)
 		say(name, "%s", errname(errno));
 	else
-		say(name, "%s", S_ISLNK(st.st_mode)  ? "symlink"
-				: S_ISDIR(st.st_mode) ? "dir"
-				: S_ISREG(st.st_mode) ? "file"
-						      : "other");
+		say(name, "%s",
+		    S_ISLNK(st.st_mode)	  ? "symlink"
+		    : S_ISDIR(st.st_mode) ? "dir"
+		    : S_ISREG(st.st_mode) ? "file"
+					  : "other");
 }
 
 int main(int argc, char **argv)

@@ -7,7 +7,7 @@
 #include "check.h"
 
 #define NTHREADS 8
-#define ROUNDS 50
+#define ROUNDS	 50
 
 struct job {
 	int index;
@@ -51,9 +51,9 @@ static void *worker(void *arg)
 			j->unlinks++;
 		}
 		continue;
-fail_fd:
+	fail_fd:
 		close(fd);
-fail:
+	fail:
 		if (!j->errors++)
 			j->first_errno = errno;
 	}

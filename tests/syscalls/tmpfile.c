@@ -29,7 +29,8 @@ int main(int argc, char **argv)
 	check_val("read_named", read(rfd, buf, sizeof(buf)));
 	say("named_data", "%s", buf);
 	close(rfd);
-	check("linkat_twice_same_name", linkat(AT_FDCWD, proc, AT_FDCWD, "named", AT_SYMLINK_FOLLOW));
+	check("linkat_twice_same_name",
+	      linkat(AT_FDCWD, proc, AT_FDCWD, "named", AT_SYMLINK_FOLLOW));
 	fstat(fd, &st);
 	say("nlink_after_link", "%lu", (unsigned long)st.st_nlink);
 	close(fd);

@@ -43,8 +43,8 @@ int main(int argc, char **argv)
 	check("utimensat_now", utimensat(AT_FDCWD, "f", NULL, 0));
 	struct stat st;
 	stat("f", &st);
-	say("now_is_recent", "%s", yesno(st.st_mtim.tv_sec >= before - 5 &&
-					 st.st_mtim.tv_sec <= time(NULL) + 5));
+	say("now_is_recent", "%s",
+	    yesno(st.st_mtim.tv_sec >= before - 5 && st.st_mtim.tv_sec <= time(NULL) + 5));
 
 	symlink("f", "l");
 	struct timespec lts[2] = {{1111111111, 0}, {1222222222, 0}};
