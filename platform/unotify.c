@@ -90,11 +90,14 @@ static int unotify_reply(struct platform *p, const struct platform_notification 
 
 	switch (r->kind) {
 	case RESULT_FD: {
+		/*
+		 * Install first, drop our copy, then answer: the task must not run
+		 * while we still hold a writable copy (its execve would see
+		 * ETXTBSY).
+		 */
 		struct seccomp_notif_addfd addfd = {
 			.id = n->id,
-			.flags = SECCOMP_ADDFD_FLAG_SEND,
 			.srcfd = r->fd,
-			.newfd = 0,
 			.newfd_flags = r->fd_flags & O_CLOEXEC,
 		};
 		int ret = ioctl(p->listener, SECCOMP_IOCTL_NOTIF_ADDFD, &addfd);
@@ -104,11 +107,14 @@ static int unotify_reply(struct platform *p, const struct platform_notification 
 		r->fd = -1;
 		if (ret >= 0) {
 			r->value = ret;
-			return 0;
+			resp.val = ret;
+			break;
 		}
 		if (saved == ENOENT)
 			return -ENOENT;
 		/* Could not install (e.g. EMFILE in the task): fail the call. */
+		r->kind = RESULT_ERRNO;
+		r->value = saved;
 		resp.error = -saved;
 		break;
 	}
@@ -144,12 +150,25 @@ static const struct platform_ops unotify_ops = {
 	.destroy = unotify_destroy,
 };
 
+#ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
+#define SECCOMP_IOCTL_NOTIF_SET_FLAGS SECCOMP_IOW(4, __u64)
+#endif
+#ifndef SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP
+#define SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (1UL << 0)
+#endif
+
 int platform_unotify_open(int listener, struct platform **out)
 {
 	struct platform *p = calloc(1, sizeof(*p));
 
 	if (!p)
 		return -ENOMEM;
+	/*
+	 * Linux >= 6.6: wake the receiving worker on the trapping task's CPU
+	 * (the task sleeps meanwhile), avoiding a cross-CPU wake-up per call.
+	 * Older kernels refuse the ioctl; that only costs speed.
+	 */
+	ioctl(listener, SECCOMP_IOCTL_NOTIF_SET_FLAGS, SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP);
 	p->ops = &unotify_ops;
 	p->listener = listener;
 	*out = p;

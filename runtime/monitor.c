@@ -83,7 +83,9 @@ static void sentry_child(const struct sandbox_config *cfg, int control, int list
 			 int proc_fd)
 {
 	struct sentry_config sc = {.gofer_control = control, .proc_fd = proc_fd,
-				   .trace_fd = cfg->trace_fd, .hostname = cfg->hostname};
+				   .trace_fd = cfg->trace_fd, .hostname = cfg->hostname,
+				   /* pid 1 drops every capability and sets no_new_privs */
+				   .creds_fixed = 1};
 	struct moat_error err = {0};
 	struct sync_msg msg;
 	int r;

@@ -107,6 +107,29 @@ int call_status(struct sentry_call *call, const struct task_status **out)
 	return 0;
 }
 
+/* The credentials the gofer should act with for this call. */
+static int call_creds(struct sentry_call *call, const struct gofer_creds **out)
+{
+	struct sentry *s = call->sentry;
+	const struct task_status *st;
+	int r;
+
+	if (s->creds_fixed && atomic_load(&s->fixed_loaded)) {
+		*out = &s->fixed_creds;
+		return 0;
+	}
+	r = call_status(call, &st);
+	if (r < 0)
+		return r;
+	if (s->creds_fixed && !atomic_load(&s->fixed_loaded)) {
+		/* Racing workers write identical bytes; publish after the copy. */
+		s->fixed_creds = st->creds;
+		atomic_store(&s->fixed_loaded, 1);
+	}
+	*out = &st->creds;
+	return 0;
+}
+
 int call_get_path(struct sentry_call *call, int dirfd, uint64_t addr, struct call_path *out)
 {
 	char rel[PATH_MAX];
@@ -158,15 +181,15 @@ int64_t call_gofer(struct sentry_call *call, uint16_t op, const struct call_path
 		   uint64_t arg, const void *data, uint32_t data_len, void *out, size_t out_cap,
 		   int *out_fd)
 {
-	const struct task_status *st;
+	const struct gofer_creds *creds;
 	uint32_t out_len = 0;
 	int64_t r;
 	int ret;
 
-	ret = call_status(call, &st);
+	ret = call_creds(call, &creds);
 	if (ret < 0)
 		return ret;
-	r = gofer_channel_call(call->gofer, op, flags, mode, arg, &st->creds, path->path,
+	r = gofer_channel_call(call->gofer, op, flags, mode, arg, creds, path->path,
 			       (uint32_t)path->len, path2, path2_len, data, data_len, out, out_cap,
 			       &out_len, out_fd);
 	if (r == -EPIPE || r == -ECONNRESET) {

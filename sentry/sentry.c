@@ -23,6 +23,7 @@
 #include "../syscalls/filter.h"
 #include "../syscalls/table.h"
 #include "call.h"
+#include "strace.h"
 
 void sentry_fatal(const char *why)
 {
@@ -82,6 +83,9 @@ static void serve_one(struct sentry *s, struct gofer_channel *ch,
 	int r;
 
 	dispatch(&call);
+	/* Read the arguments for --strace while the call is still live. */
+	if (s->trace_fd >= 0)
+		strace_capture(&call);
 	r = s->platform->ops->reply(s->platform, n, &call.result);
 	if (r < 0 && r != -ENOENT)
 		log_errno(r, "answer %d", n->nr);
@@ -155,6 +159,7 @@ int sentry_run(const struct sentry_config *cfg, struct moat_error *err)
 	s.gofer_control = cfg->gofer_control;
 	s.proc_fd = cfg->proc_fd;
 	s.trace_fd = cfg->trace_fd;
+	s.creds_fixed = cfg->creds_fixed;
 	if (uname(&s.uts) < 0)
 		return moat_error_set(err, errno, "uname");
 	if (cfg->hostname)

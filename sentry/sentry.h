@@ -8,6 +8,7 @@
 #include <sys/utsname.h>
 
 #include "../lib/error.h"
+#include "../gofer/protocol.h"
 #include "../platform/platform.h"
 
 struct sentry_config {
@@ -16,6 +17,11 @@ struct sentry_config {
 	int proc_fd;	   /* procfs of the pid namespace notifications report pids in */
 	int trace_fd;	   /* --strace output, or -1 */
 	const char *hostname;
+	/*
+	 * The workload cannot change its credentials (no capabilities,
+	 * no_new_privs, as under `moat do`): read them once instead of per call.
+	 */
+	int creds_fixed;
 };
 
 struct sentry {
@@ -24,6 +30,9 @@ struct sentry {
 	int proc_fd;
 	int trace_fd;
 	struct utsname uts;   /* what uname(2) answers */
+	int creds_fixed;
+	atomic_int fixed_loaded;
+	struct gofer_creds fixed_creds; /* valid once fixed_loaded */
 	atomic_int idle;      /* workers blocked in receive() */
 	atomic_int workers;   /* live worker threads */
 	atomic_int stopping;
