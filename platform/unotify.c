@@ -11,16 +11,57 @@
 #include <linux/seccomp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
 #include "../lib/cleanup.h"
 
+/*
+ * Each worker waits in its own epoll instance with EPOLLEXCLUSIVE, so a
+ * trapped call wakes exactly one worker, and with SYNC_WAKE_UP the kernel
+ * wakes it on the trapping task's CPU. (NOTIF_RECV itself sleeps on a
+ * semaphore the sync flag does not apply to.)
+ */
+static __thread int worker_epoll = -1;
+
+static int wait_readable(struct platform *p)
+{
+	struct epoll_event ev = {.events = EPOLLIN | EPOLLEXCLUSIVE};
+	int n;
+
+	if (worker_epoll < 0) {
+		worker_epoll = epoll_create1(EPOLL_CLOEXEC);
+		if (worker_epoll < 0)
+			return -errno;
+		if (epoll_ctl(worker_epoll, EPOLL_CTL_ADD, p->listener, &ev) < 0) {
+			int err = -errno;
+
+			close(worker_epoll);
+			worker_epoll = -1;
+			return err;
+		}
+	}
+	do
+		n = epoll_wait(worker_epoll, &ev, 1, -1);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	/* HUP: no task uses the filter any more; the sandbox is ending. */
+	if (ev.events & (EPOLLHUP | EPOLLERR))
+		return -ESHUTDOWN;
+	return 0;
+}
+
 static int unotify_receive(struct platform *p, struct platform_notification *out)
 {
 	struct seccomp_notif req;
+	int r;
 
+	r = wait_readable(p);
+	if (r < 0)
+		return r;
 	memset(&req, 0, sizeof(req));
 	if (ioctl(p->listener, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0) {
 		/* ENOENT: the task died (or was signalled) before we got it. */

@@ -140,6 +140,11 @@ static void *worker_main(void *arg)
 		}
 		if (r == -EAGAIN)
 			continue;
+		if (r == -ESHUTDOWN) {
+			/* Every filtered task is gone; the monitor ends us. */
+			for (;;)
+				pause();
+		}
 		if (r < 0) {
 			log_errno(r, "seccomp listener");
 			sentry_fatal("cannot receive trapped syscalls");

@@ -409,7 +409,7 @@ int filter_install_workload(struct moat_error *err)
 	_cleanup_free_ struct sock_filter *insns = NULL;
 	unsigned long flags = SECCOMP_FILTER_FLAG_NEW_LISTENER;
 	struct sock_fprog prog;
-	size_t count;
+	size_t count = 0;
 	int rc;
 	long fd;
 
