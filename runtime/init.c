@@ -184,9 +184,13 @@ void init_main(struct sandbox_config *cfg, const struct init_fds *fds)
 	close(fds->sentry);
 	for (size_t i = 0; i < sizeof(forwarded_signals) / sizeof(int); i++)
 		sigaction(forwarded_signals[i], &sa, NULL);
-	/* The monitor's setresuid made this mm non-dumpable; the command must be
+	/*
+	 * The monitor's setresuid made this mm non-dumpable; the command must be
 	 * dumpable for the sentry (same uid, no CAP_SYS_PTRACE over this mm) to
-	 * read its memory before its execve. */
+	 * read its memory before its execve. pid 1 stays dumpable too, as a
+	 * native init would: it holds nothing the workload does not (same uid,
+	 * no capabilities, same filter), and /proc/1/root then works as usual.
+	 */
 	prctl(PR_SET_DUMPABLE, 1);
 	child = fork();
 	if (child < 0)
@@ -194,8 +198,6 @@ void init_main(struct sandbox_config *cfg, const struct init_fds *fds)
 	if (child == 0)
 		exec_command(cfg, pty_slave);
 	init_child = child;
-	/* Only now: the command must stay dumpable for the sentry to read it. */
-	prctl(PR_SET_DUMPABLE, 0);
 	if (pty_slave >= 0)
 		close(pty_slave);
 	for (;;) {

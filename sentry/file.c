@@ -188,7 +188,11 @@ static void open_common(struct sentry_call *call, int dirfd, uint64_t addr, stru
 	if (res < 0 || fd < 0) {
 		if (fd >= 0)
 			close(fd);
-		call_fail(call, res < 0 ? (int)-res : EIO);
+		/* A magic link under /proc/<pid>: the kernel resolves it for the task. */
+		if (!(how->flags & O_NOFOLLOW) && util_own_magic_link(call, &p, res))
+			call_continue(call);
+		else
+			call_fail(call, res < 0 ? (int)-res : EIO);
 		return;
 	}
 	call_return_fd(call, fd, how->flags & O_CLOEXEC);

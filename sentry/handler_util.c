@@ -200,16 +200,22 @@ int util_path(struct sentry_call *call, int dirfd, uint64_t addr, enum last_link
 	return p->empty ? -ENOENT : r;
 }
 
+/*
+ * /proc/<pid>/... of any task of the sandbox. The gofer refuses the magic
+ * links there (fd/N, cwd, root, exe); handlers then let the kernel resolve
+ * them for the calling task (CONTINUE): it does so with the task's own
+ * credentials and ptrace checks, and every task it can see lives in the
+ * sandbox, with the sandbox's root.
+ */
 int util_own_proc(struct sentry_call *call, const struct call_path *p)
 {
-	const struct task_status *st;
-	char prefix[32];
-	int n;
+	const char *s = p->path + 6;
 
-	if (strncmp(p->path, "/proc/", 6) || call_status(call, &st) < 0)
+	if (strncmp(p->path, "/proc/", 6) || *s < '1' || *s > '9')
 		return 0;
-	n = snprintf(prefix, sizeof(prefix), "/proc/%d", (int)st->ns_tgid);
-	return !strncmp(p->path, prefix, (size_t)n) && (p->path[n] == '/' || p->path[n] == '\0');
+	while (*s >= '0' && *s <= '9')
+		s++;
+	return *s == '/' || *s == '\0';
 }
 
 int util_own_magic_link(struct sentry_call *call, const struct call_path *p, int64_t res)

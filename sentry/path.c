@@ -53,6 +53,11 @@ ssize_t path_rewrite_self(char *path, size_t cap, pid_t tgid, pid_t tid)
 		snprintf(repl, sizeof(repl), "/proc/%d", tgid);
 	} else if ((n = component_prefix(path, "/proc/thread-self"))) {
 		snprintf(repl, sizeof(repl), "/proc/%d/task/%d", tgid, tid);
+	} else if ((n = component_prefix(path, "/proc/net"))) {
+		/* procfs links to self/: the gofer has no self in this pid namespace */
+		snprintf(repl, sizeof(repl), "/proc/%d/net", tgid);
+	} else if ((n = component_prefix(path, "/proc/mounts"))) {
+		snprintf(repl, sizeof(repl), "/proc/%d/mounts", tgid);
 	} else if ((n = component_prefix(path, "/dev/fd"))) {
 		snprintf(repl, sizeof(repl), "/proc/%d/fd", tgid);
 	} else if ((n = component_prefix(path, "/dev/stdin"))) {
