@@ -343,6 +343,10 @@ int filter_build(scmp_filter_ctx *out, uint32_t trap_action, struct moat_error *
 			match = SCMP_ACT_ERRNO(row->deny_errno);
 			other = SCMP_ACT_ALLOW;
 			break;
+		case DISP_EMULATED:
+			/* Rules mark a native fast path; the rest is trapped. */
+			match = row->nrules ? SCMP_ACT_ALLOW : trap_action;
+			break;
 		default:
 			match = trap_action;
 			if (row->nrules)
@@ -455,6 +459,9 @@ int filter_build_self(scmp_filter_ctx *out, unsigned self_bit, struct moat_error
 			continue;
 		if (row->disp == DISP_DENIED && row->nrules) {
 			match = def;
+			other = SCMP_ACT_ALLOW;
+		} else if (row->disp == DISP_EMULATED) {
+			/* An emulated row's rules describe the workload's fast path. */
 			other = SCMP_ACT_ALLOW;
 		}
 		if ((rc = add_row(ctx, def, row, match, other, err)) < 0)

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The syscall table built from table.def, its argument rules and lookups. */
+#include <fcntl.h>
 #include "table.h"
 
 #include <errno.h>
@@ -56,6 +57,21 @@ static const struct arg_rule rules_personality[] = {
 static const struct arg_rule rules_ioctl[] = {
     {1, {EQ32(1, TIOCSTI)}},
     {1, {EQ32(1, TIOCLINUX)}},
+};
+
+/*
+ * Emulated rows with rules: a native fast path. fstat(2) in glibc is
+ * newfstatat(fd, "", buf, AT_EMPTY_PATH), and statx(fd, "", AT_EMPTY_PATH)
+ * is how Rust and Go stat an fd; trapping them costs a round trip for an fd
+ * the task already holds. With AT_EMPTY_PATH a non-empty path is still
+ * resolved, but by the kernel in the workload's own root (the sandbox's) with
+ * its own credentials: the answer the gofer would give.
+ */
+static const struct arg_rule rules_newfstatat[] = {
+    {1, {{.arg = 3, .op = RULE_EQ, .mask = AT_EMPTY_PATH, .value = AT_EMPTY_PATH}}},
+};
+static const struct arg_rule rules_statx[] = {
+    {1, {{.arg = 2, .op = RULE_EQ, .mask = AT_EMPTY_PATH, .value = AT_EMPTY_PATH}}},
 };
 
 /* Column helpers of table.def. */

@@ -224,6 +224,7 @@ if want startup; then
 	specs=()
 	mapfile -t specs < <(for_tools /bin/true)
 	for oci in crun runc; do
+		"$oci" delete -f "moatbench-$oci" >/dev/null 2>&1 || true
 		if "${ns[@]}" "$oci" run -b "$bundle" "moatbench-$oci" >/dev/null 2>"$res/$oci.err"; then
 			specs+=("$oci:$oci run -b $bundle moatbench-$oci")
 		else
@@ -237,8 +238,7 @@ if want startup; then
 		echo "moat_run=not available ($("$moat" run --help 2>&1 | head -1))" >>"$res/machine.txt"
 	fi
 	# bench's hyperfine calls run inside "${ns[@]}" through this wrapper.
-	hyperfine() { "${ns[@]}" command hyperfine "$@"; }
-	[ ${#ns[@]} -gt 0 ] || unset -f hyperfine
+	[ ${#ns[@]} -eq 0 ] || hyperfine() { "${ns[@]}" hyperfine "$@"; }
 	bench startup "$startup_runs" 2 -- "${specs[@]}"
 	unset -f hyperfine
 fi

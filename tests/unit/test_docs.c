@@ -50,7 +50,7 @@ static void test_docs_up_to_date(void **state)
 {
 	const char *src = getenv("MOAT_SOURCE_DIR");
 	char path[4096];
-	size_t want_len, have_len;
+	size_t want_len = 0, have_len = 0;
 	char *want, *have;
 
 	assert_non_null(src);

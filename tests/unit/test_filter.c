@@ -160,6 +160,9 @@ static uint32_t want_workload(const struct syscall_row *row, const uint64_t *arg
 	case DISP_DENIED:
 		return !row->nrules || rules_match(row, args) ? SCMP_ACT_ERRNO(row->deny_errno)
 							      : SCMP_ACT_ALLOW;
+	case DISP_EMULATED:
+		/* Rules mark the native fast path of an emulated call. */
+		return row->nrules && rules_match(row, args) ? SCMP_ACT_ALLOW : SCMP_ACT_NOTIFY;
 	default:
 		return SCMP_ACT_NOTIFY;
 	}
@@ -169,7 +172,7 @@ static uint32_t want_self(const struct syscall_row *row, const uint64_t *args, u
 {
 	if (!(row->self & bit))
 		return SCMP_ACT_KILL_PROCESS;
-	if (!row->nrules)
+	if (!row->nrules || row->disp == DISP_EMULATED)
 		return SCMP_ACT_ALLOW;
 	if (row->disp == DISP_DENIED)
 		return rules_match(row, args) ? SCMP_ACT_KILL_PROCESS : SCMP_ACT_ALLOW;
