@@ -41,3 +41,8 @@ format:
 
 clean:
 	rm -rf $(BUILD)
+
+# Benchmarks (not part of check): tests/bench/run.sh, writes docs/performance.md.
+.PHONY: bench
+bench: build
+	@bash tests/bench/run.sh $(BUILD)

@@ -31,6 +31,20 @@ tests=$(cd "$(dirname "$0")" && pwd)
 [ "${MOAT_TEST_NATIVE_ONLY:-0}" = 1 ] &&
 	echo "NOTE: MOAT_TEST_NATIVE_ONLY=1: the syscall suite compares native runs only"
 
+# The sandbox gets a fresh /tmp: a checkout under /tmp (where CI may clone)
+# would be invisible inside, so run from a copy under MOAT_TEST_TMPDIR.
+case "$build/" in
+/tmp/*)
+	stage=$(mktemp -d "${MOAT_TEST_TMPDIR:-/var/tmp}/moat-stage.XXXXXX")
+	trap 'rm -rf "$stage"' EXIT
+	chmod 0755 "$stage"
+	echo "note: $build is under /tmp, which the sandbox replaces: running from a copy in $stage"
+	cp -a "$build" "$stage/build" && cp -a "$tests" "$stage/tests" &&
+		chmod -R a+rX "$stage" || exit 1
+	build=$stage/build tests=$stage/tests
+	;;
+esac
+
 total_pass=0 total_fail=0 total_skip=0
 summaries=()
 

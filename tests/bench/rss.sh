@@ -1,12 +1,11 @@
 #!/bin/bash
 # Resident memory of the sentry and the gofer while CMD runs under moat:
 #   rss.sh MOAT LABEL WORKDIR -- CMD...
-# prints, per process, "LABEL <tab> sentry|gofer <tab> max VmRSS kB <tab>
-# last VmHWM kB <tab> max threads <tab> samples". They are the monitor's
-# children (the monitor is moat's child): the sentry is the one in a mount
-# namespace of its own, pid 1 of the sandbox has two NSpid entries, the
-# gofer is the other. Sampled every 50 ms from /proc/PID/status.
+# prints one line per process: LABEL, sentry|gofer, the largest VmRSS seen
+# (kB), the last VmHWM seen (the kernel's own peak, kB), the most threads,
+# and the number of samples (every 50 ms from /proc/PID/status).
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 moat=$1 label=$2 work=$3
 shift 3
 [ "$1" = -- ] && shift
@@ -15,29 +14,20 @@ shift 3
 moat_pid=$!
 declare -A rss=() hwm=() threads=() samples=()
 
-field() { awk -v k="$1:" '$1 == k {print $2}' "$2" 2>/dev/null || true; }
-
 while kill -0 "$moat_pid" 2>/dev/null; do
-	for monitor in $(cat /proc/"$moat_pid"/task/*/children 2>/dev/null); do
-		monitor_ns=$(readlink /proc/"$monitor"/ns/mnt 2>/dev/null) || continue
-		for child in $(cat /proc/"$monitor"/task/*/children 2>/dev/null); do
-			status=/proc/$child/status
-			nspid=$(awk '$1 == "NSpid:" {print NF - 1}' "$status" 2>/dev/null || echo 0)
-			[ "${nspid:-0}" = 1 ] || continue # pid 1 of the sandbox, or gone
-			if [ "$(readlink /proc/"$child"/ns/mnt 2>/dev/null)" != "$monitor_ns" ]; then
-				who=sentry
-			else
-				who=gofer
-			fi
-			r=$(field VmRSS "$status")
-			h=$(field VmHWM "$status")
-			t=$(field Threads "$status")
-			[ -n "$r" ] || continue
-			[ "${rss[$who]:-0}" -ge "$r" ] || rss[$who]=$r
-			[ "${threads[$who]:-0}" -ge "${t:-0}" ] || threads[$who]=$t
-			hwm[$who]=$h
-			samples[$who]=$((${samples[$who]:-0} + 1))
-		done
+	pids=$(sandbox_pids "$moat_pid")
+	for who in sentry gofer; do
+		[ -n "$pids" ] || break
+		pid=$(echo "$pids" | tr ' ' '\n' | sed -n "s/^$who=//p")
+		status=/proc/$pid/status
+		r=$(status_field VmRSS "$status")
+		h=$(status_field VmHWM "$status")
+		t=$(status_field Threads "$status")
+		[ -n "$r" ] || continue
+		[ "${rss[$who]:-0}" -ge "$r" ] || rss[$who]=$r
+		[ "${threads[$who]:-0}" -ge "${t:-0}" ] || threads[$who]=$t
+		hwm[$who]=$h
+		samples[$who]=$((${samples[$who]:-0} + 1))
 	done
 	sleep 0.05
 done

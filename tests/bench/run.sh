@@ -62,6 +62,7 @@ start_time=$(date +%s)
 # --- programs -------------------------------------------------------------
 cc -O2 -Wall -static -o "$bin/micro" "$here/micro.c"
 cc -O2 -Wall -pthread -o "$bin/unotify_rtt" "$here/unotify_rtt.c"
+cc -O2 -Wall -o "$bin/seqpacket_rtt" "$here/seqpacket_rtt.c"
 
 # --- the machine ----------------------------------------------------------
 {
@@ -118,7 +119,7 @@ run_under() {
 
 # --- micro: the bare trap round trip ------------------------------------------
 if want rtt; then
-	log "unotify round trip (empty supervisor)"
+	log "unotify round trip (empty supervisor), SOCK_SEQPACKET round trip"
 	placements="same free"
 	[ "$(nproc)" -ge 2 ] && placements="same cross free"
 	for r in $(seq "$reps"); do
@@ -130,6 +131,12 @@ if want rtt; then
 					awk -v r="$r" '{print r "\t" $1 "\t" $2 "\t" $3}' >>"$res/rtt.tsv" ||
 					log "unotify_rtt $p $w failed"
 			done
+			# The sentry -> gofer hop of a path call, without the gofer's work.
+			n=$((100000 / scale))
+			[ "$p" != same ] && n=$((20000 / scale))
+			"$bin/seqpacket_rtt" "$p" "$n" |
+				awk -v r="$r" '{print r "\t" $1 "\tseqpacket\t" $2}' >>"$res/rtt.tsv" ||
+				log "seqpacket_rtt $p failed"
 		done
 	done
 fi
@@ -140,13 +147,17 @@ if want micro; then
 	mdir=$work/micro
 	mkdir -p "$mdir"
 	# op:iterations (full run)
-	micro_ops="getppid:1000000 read1:1000000 stat:10000 stat-rel:10000 open:10000
-access:10000 readlink:10000 mkdir:3000 rename:10000 fork:2000 exec:500"
+	micro_ops="getppid:1000000 getppid-filtered:1000000 read1:1000000 stat:10000
+stat-rel:10000 open:10000 access:10000 readlink:10000 mkdir:3000 rename:10000
+fork:2000 exec:500"
 	for r in $(seq "$reps"); do
 		for spec in $(shuffle $micro_ops); do
 			op=${spec%%:*}
 			n=$((${spec#*:} / scale))
-			for tool in $(shuffle native moat proot strace); do
+			tools="native moat proot strace"
+			# A reference: an allow-all seccomp filter, natively only.
+			[ "$op" = getppid-filtered ] && tools=native
+			for tool in $(shuffle $tools); do
 				v=$(cd "$mdir" && run_under "$tool" "$bin/micro" "$op" "$n" "$mdir" | awk '{print $2}') ||
 					{ log "micro $op under $tool failed"; continue; }
 				printf '%s\t%s\t%s\t%s\n' "$r" "$tool" "$op" "$v" >>"$res/micro.tsv"
