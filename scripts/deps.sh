@@ -2,7 +2,7 @@
 # Install the Debian packages moat needs to build and test, if any is missing.
 # Idempotent and silent when everything is present.
 set -eu
-PKGS="build-essential cmake pkg-config libseccomp-dev liburing-dev libcmocka-dev
+PKGS="build-essential cmake pkg-config libseccomp-dev liburing-dev libcmocka-dev libjansson-dev
 libunwind-dev uidmap busybox-static python3 git make gcc tar coreutils findutils
 procps util-linux iproute2 xz-utils sqlite3"
 missing=""

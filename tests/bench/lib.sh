@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2013
 # Shared by rss.sh and profile.sh (sourced).
 
 # sandbox_pids MOAT_PID: print "sentry=PID gofer=PID" for the `moat do`

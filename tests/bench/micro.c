@@ -268,14 +268,14 @@ struct op {
 };
 
 static const struct op ops[] = {
-	{"getppid", op_getppid, 1},   {"getppid-filtered", op_getppid, 1},
-	{"read1", op_read1, 1},
-	{"stat", op_stat, 1},	      {"stat-rel", op_stat_rel, 1},
-	{"open", op_open, 1},	      {"access", op_access, 1},
-	{"readlink", op_readlink, 1}, {"mkdir", op_mkdir, 1},
-	{"rename", op_rename, 1},     {"fork", op_fork, 1},
-	{"exec", op_exec, 1},	      {"write", op_write, 0},
-	{"read", op_read, 1},	      {"files", NULL, 0},
+    {"getppid", op_getppid, 1},	  {"getppid-filtered", op_getppid, 1},
+    {"read1", op_read1, 1},	  {"stat", op_stat, 1},
+    {"stat-rel", op_stat_rel, 1}, {"open", op_open, 1},
+    {"access", op_access, 1},	  {"readlink", op_readlink, 1},
+    {"mkdir", op_mkdir, 1},	  {"rename", op_rename, 1},
+    {"fork", op_fork, 1},	  {"exec", op_exec, 1},
+    {"write", op_write, 0},	  {"read", op_read, 1},
+    {"files", NULL, 0},
 };
 
 int main(int argc, char **argv)

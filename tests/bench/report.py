@@ -180,17 +180,20 @@ def load_rss(res):
     return out
 
 
-def load_profile(res):
-    kv, syscalls = {}, []
-    path = os.path.join(res, "profile.txt")
-    if os.path.exists(path):
+def load_profiles(res):
+    """[(kv, [(process, syscall, per call)])] from profile-OP.txt (profile.sh)."""
+    out = []
+    for path in sorted(glob.glob(os.path.join(res, "profile-*.txt"))):
+        kv, syscalls = {}, []
         for line in open(path):
             parts = line.split()
             if len(parts) == 4 and parts[0] == "syscalls":
                 syscalls.append((parts[1], parts[2], float(parts[3])))
             elif len(parts) == 2:
                 kv[parts[0]] = parts[1]
-    return kv, syscalls
+        if "workload_ns_per_call" in kv:
+            out.append((kv, syscalls))
+    return out
 
 
 # ---------------------------------------------------------------------------
@@ -291,7 +294,7 @@ def section_micro(micro, rtt):
         row = f"| {label} | {disposition} | " + " | ".join(cells) + " |"
         if bare:
             ns = micro[op].get("moat", (None, None))[0]
-            row += f" {ns / 1000 / bare:.1f} |" if ns and disposition != "native" else " |"
+            row += f" {ns / 1000 / bare:.1f} |" if ns and disposition == "emulated" else " |"
         lines.append(row)
     return "\n".join(lines)
 
@@ -335,25 +338,28 @@ def section_rss(rss):
     return "\n".join(lines)
 
 
-def section_profile(kv, syscalls, rtt):
-    if not kv:
-        return ""
+def section_profile(profiles):
     lines = [
-        f"`moat do micro {kv.get('op')}` ({kv.get('calls')} calls), untraced: the workload saw "
-        f"{float(kv.get('workload_ns_per_call', 0)) / 1000:.1f} µs per call; per call the sentry used "
-        f"{kv.get('sentry_cpu_us_per_call')} µs of CPU and {kv.get('sentry_switches_per_call')} "
-        f"context switches, the gofer {kv.get('gofer_cpu_us_per_call')} µs and "
-        f"{kv.get('gofer_switches_per_call')}.",
+        "tests/bench/profile.sh runs `moat do micro OP` twice. Untraced, it samples the CPU time",
+        "(/proc/PID/stat) and context switches (/proc/PID/task/*/status) of the sentry and the",
+        "gofer, divided by the number of calls; traced with `strace -f` on both, it counts their",
+        "system calls per notification received.",
         "",
-        "System calls per trapped call (strace -f on the sentry and the gofer, a separate run):",
-        "",
-        "| process | system calls per trapped call |",
-        "|---|---|",
+        "| operation | workload sees | sentry CPU | sentry switches | gofer CPU | gofer switches |",
+        "|---|---:|---:|---:|---:|---:|",
     ]
-    for who in ("sentry", "gofer"):
-        calls = [f"{name} {n:g}" for w, name, n in syscalls if w == who]
-        if calls:
-            lines.append(f"| {who} | {', '.join(calls)} |")
+    for kv, _ in profiles:
+        lines.append(
+            f"| {kv.get('op')} ({kv.get('calls')} calls) | "
+            f"{float(kv.get('workload_ns_per_call', 0)) / 1000:.1f} µs | "
+            f"{kv.get('sentry_cpu_us_per_call')} µs | {kv.get('sentry_switches_per_call')} | "
+            f"{kv.get('gofer_cpu_us_per_call')} µs | {kv.get('gofer_switches_per_call')} |")
+    lines += ["", "| operation | process | system calls per trapped call |", "|---|---|---|"]
+    for kv, syscalls in profiles:
+        for who in ("sentry", "gofer"):
+            calls = [f"{name} {n:g}" for w, name, n in syscalls if w == who]
+            if calls:
+                lines.append(f"| {kv.get('op')} | {who} | {', '.join(calls)} |")
     return "\n".join(lines)
 
 
@@ -403,7 +409,7 @@ def chart(micro, hf, out_png):
         "set yrange [0.5:*]",
         "set grid ytics mytics",
         "set ylabel 'ratio to native (log)'",
-        "set key top left",
+        "set key outside right top vertical Left reverse",
         "set xtics rotate by -25 nomirror",
         "set arrow 1 from graph 0, first 1 to graph 1, first 1 nohead dt 2 lw 1.5 lc rgb 'black' front",
     ]
@@ -431,7 +437,7 @@ def main():
     os.makedirs(out, exist_ok=True)
     machine = read_kv(os.path.join(res, "machine.txt"))
     rtt, micro, hf = load_rtt(res), load_micro(res), load_hyperfine(res)
-    rss, (profile_kv, profile_calls) = load_rss(res), load_profile(res)
+    rss, profiles = load_rss(res), load_profiles(res)
     md_path = os.path.join(out, "performance.md")
     png = os.path.join(out, "performance-ratios.png")
 
@@ -527,8 +533,8 @@ def main():
             section_rss(rss),
             "",
         ]
-    if profile_kv:
-        md += ["## Anatomy of a trapped call", "", section_profile(profile_kv, profile_calls, rtt), ""]
+    if profiles:
+        md += ["## Anatomy of a trapped call", "", section_profile(profiles), ""]
     md += ["## Where the time goes", "", analysis, ""]
     open(md_path, "w").write("\n".join(md))
     print(f"report.py: wrote {md_path}" + (f" and {png}" if have_chart else ""))

@@ -4,6 +4,7 @@
 # prints one line per process: LABEL, sentry|gofer, the largest VmRSS seen
 # (kB), the last VmHWM seen (the kernel's own peak, kB), the most threads,
 # and the number of samples (every 50 ms from /proc/PID/status).
+# shellcheck disable=SC1010,SC2016 # "moat do" is no loop; $0 is for sh -c
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 moat=$1 label=$2 work=$3
@@ -26,7 +27,7 @@ while kill -0 "$moat_pid" 2>/dev/null; do
 		[ -n "$r" ] || continue
 		[ "${rss[$who]:-0}" -ge "$r" ] || rss[$who]=$r
 		[ "${threads[$who]:-0}" -ge "${t:-0}" ] || threads[$who]=$t
-		hwm[$who]=$h
+		[ -z "$h" ] || [ "${hwm[$who]:-0}" -ge "$h" ] || hwm[$who]=$h
 		samples[$who]=$((${samples[$who]:-0} + 1))
 	done
 	sleep 0.05

@@ -66,10 +66,10 @@ static void pin(int cpu)
 static int install_filter(void)
 {
 	struct sock_filter code[] = {
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_getppid, 0, 1),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_getppid, 0, 1),
+	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF),
+	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 	};
 	struct sock_fprog prog = {.len = sizeof(code) / sizeof(code[0]), .filter = code};
 	int fd;
@@ -86,8 +86,10 @@ static void send_fd(int sock, int fd)
 {
 	char data = 0, control[CMSG_SPACE(sizeof(int))] = {0};
 	struct iovec iov = {.iov_base = &data, .iov_len = 1};
-	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1,
-			     .msg_control = control, .msg_controllen = sizeof(control)};
+	struct msghdr msg = {.msg_iov = &iov,
+			     .msg_iovlen = 1,
+			     .msg_control = control,
+			     .msg_controllen = sizeof(control)};
 	struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
 
 	cmsg->cmsg_level = SOL_SOCKET;
@@ -102,8 +104,10 @@ static int recv_fd(int sock)
 {
 	char data, control[CMSG_SPACE(sizeof(int))];
 	struct iovec iov = {.iov_base = &data, .iov_len = 1};
-	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1,
-			     .msg_control = control, .msg_controllen = sizeof(control)};
+	struct msghdr msg = {.msg_iov = &iov,
+			     .msg_iovlen = 1,
+			     .msg_control = control,
+			     .msg_controllen = sizeof(control)};
 	struct cmsghdr *cmsg;
 	int fd;
 
@@ -169,8 +173,8 @@ static void *supervise(void *arg)
 	int ep = -1;
 
 	pin(sup->cpu);
-	if (sup->sync_flag && ioctl(listener, SECCOMP_IOCTL_NOTIF_SET_FLAGS,
-				    SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP) < 0)
+	if (sup->sync_flag &&
+	    ioctl(listener, SECCOMP_IOCTL_NOTIF_SET_FLAGS, SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP) < 0)
 		die("SECCOMP_IOCTL_NOTIF_SET_FLAGS (needs Linux >= 6.6)");
 	if (use_epoll) {
 		ep = epoll_create1(EPOLL_CLOEXEC);
