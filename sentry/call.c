@@ -130,52 +130,6 @@ static int call_creds(struct sentry_call *call, const struct gofer_creds **out)
 	return 0;
 }
 
-int call_get_path(struct sentry_call *call, int dirfd, uint64_t addr, struct call_path *out)
-{
-	char rel[PATH_MAX];
-	const struct task_status *st;
-	ssize_t n;
-	int r;
-
-	out->len = 0;
-	out->empty = 0;
-	out->proc_fd = -1;
-	out->path[0] = '\0';
-	n = call_read_string(call, addr, rel, sizeof(rel));
-	if (n < 0)
-		return (int)n;
-	if (n == 0) {
-		out->empty = 1;
-		return 0;
-	}
-	if (rel[0] == '/') {
-		memcpy(out->path, rel, n + 1);
-	} else {
-		char base[GOFER_PATH_MAX];
-		ssize_t bl = task_fd_path(call->sentry->proc_fd, call->n->pid,
-					  dirfd == CALL_AT_FDCWD ? -1 : dirfd, base, sizeof(base));
-
-		if (bl < 0)
-			return (int)bl;
-		n = path_join(out->path, sizeof(out->path), base, rel);
-		if (n < 0)
-			return (int)n;
-	}
-	/* Only paths under /proc or /dev can name the caller itself. */
-	if (!strncmp(out->path, "/proc/", 6) || !strncmp(out->path, "/dev/", 5) ||
-	    !strncmp(out->path, "//", 2)) {
-		r = call_status(call, &st);
-		if (r < 0)
-			return r;
-		n = path_rewrite_self(out->path, sizeof(out->path), st->ns_tgid, st->ns_tid);
-		if (n < 0)
-			return (int)n;
-		out->proc_fd = path_self_fd(out->path, st->ns_tgid);
-	}
-	out->len = strlen(out->path);
-	return 0;
-}
-
 int64_t call_gofer(struct sentry_call *call, uint16_t op, const struct call_path *path,
 		   const char *path2, uint32_t path2_len, int32_t flags, uint32_t mode,
 		   uint64_t arg, const void *data, uint32_t data_len, void *out, size_t out_cap,

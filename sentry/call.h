@@ -62,8 +62,7 @@ struct call_path {
 
 #define CALL_AT_FDCWD ((int)-100)
 
-/* Read the path at addr and resolve it against dirfd. Returns 0 or -errno. */
-int call_get_path(struct sentry_call *call, int dirfd, uint64_t addr, struct call_path *out);
+/* Paths are read and resolved by util_get_path() (sentry/handler_util.h). */
 
 /* The task's pid-namespace ids, credentials and umask. 0 or -errno. */
 int call_status(struct sentry_call *call, const struct task_status **out);

@@ -112,7 +112,7 @@ static int expand_own_link(struct sentry_call *call, struct call_path *p, pid_t 
 	return 0;
 }
 
-/* Mirrors call_get_path() on a copied string. */
+/* Resolve a path string already copied out of the task. */
 int util_resolve(struct sentry_call *call, int dirfd, const char *rel, enum last_link last,
 		 struct call_path *p)
 {

@@ -3,12 +3,12 @@
  * Steps the path-based handlers share: read and resolve a path argument,
  * run one gofer op on it, copy a result struct back into the task.
  *
- * Paths are resolved as call_get_path() resolves them, plus two things the
- * handlers need to know and struct call_path does not say: whether the path
- * names dirfd (or the cwd) itself, and, for calls that do not follow the
- * last component, whether it is exactly one of the links call_get_path()
- * rewrites for the caller (/proc/self, /dev/stdin...), which such a call
- * must see as the link it is.
+ * util_get_path() is the sentry's one path resolver: it fills a struct
+ * call_path (sentry/call.h) and also tells the handler two things the
+ * struct does not say: whether the path names dirfd (or the cwd) itself,
+ * and, for calls that do not follow the last component, whether it is
+ * exactly one of the links rewritten for the caller (/proc/self,
+ * /dev/stdin...), which such a call must see as the link it is.
  */
 #ifndef MOAT_SENTRY_HANDLER_UTIL_H
 #define MOAT_SENTRY_HANDLER_UTIL_H
