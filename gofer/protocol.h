@@ -24,40 +24,40 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#define GOFER_MAGIC 0x6d6f6174u /* "moat" */
+#define GOFER_MAGIC   0x6d6f6174u /* "moat" */
 #define GOFER_VERSION 1
 
-#define GOFER_PATH_MAX 8192	/* a path may exceed PATH_MAX (cwd + relative) */
+#define GOFER_PATH_MAX	 8192 /* a path may exceed PATH_MAX (cwd + relative) */
 #define GOFER_GROUPS_MAX 64
-#define GOFER_DATA_MAX 65536	/* xattr values, readlink targets, utimes */
-#define GOFER_MSG_MAX                                                                            \
+#define GOFER_DATA_MAX	 65536 /* xattr values, readlink targets, utimes */
+#define GOFER_MSG_MAX                                                                              \
 	(sizeof(struct gofer_request) + GOFER_GROUPS_MAX * 4 + 2 * GOFER_PATH_MAX + GOFER_DATA_MAX)
 
 enum gofer_op {
-	GOFER_OP_CHANNEL = 1, /* control socket only: fd = new channel */
-	GOFER_OP_OPEN,	      /* path, flags=O_*, mode -> fd */
-	GOFER_OP_STAT,	      /* path, flags=AT_SYMLINK_NOFOLLOW -> struct stat */
-	GOFER_OP_STATX,	      /* path, flags=AT_*, arg=mask -> struct statx */
-	GOFER_OP_ACCESS,      /* path, mode=R_OK.., flags=AT_SYMLINK_NOFOLLOW -> 0 */
-	GOFER_OP_READLINK,    /* path, arg=bufsize -> target bytes, result=len */
-	GOFER_OP_MKDIR,	      /* path, mode (umask already applied) */
-	GOFER_OP_MKNOD,	      /* path, mode (S_IFIFO/S_IFSOCK/S_IFREG/...), arg=dev */
-	GOFER_OP_UNLINK,      /* path, flags=AT_REMOVEDIR */
-	GOFER_OP_RENAME,      /* path (old), path2 (new), flags=RENAME_* */
-	GOFER_OP_LINK,	      /* path (old), path2 (new), flags=AT_SYMLINK_FOLLOW */
-	GOFER_OP_SYMLINK,     /* path (link to create), path2 (target text, verbatim) */
-	GOFER_OP_CHMOD,	      /* path, mode, flags=AT_SYMLINK_NOFOLLOW */
-	GOFER_OP_CHOWN,	      /* path, arg=uid | (uint64_t)gid << 32, flags */
-	GOFER_OP_UTIMENS,     /* path, data=struct timespec[2] or empty (now), flags */
-	GOFER_OP_TRUNCATE,    /* path, arg=length */
-	GOFER_OP_STATFS,      /* path -> struct statfs */
-	GOFER_OP_GETXATTR,    /* path, path2=name, arg=size, flags=AT_SYMLINK_NOFOLLOW */
-	GOFER_OP_LISTXATTR,   /* path, arg=size, flags */
-	GOFER_OP_SETXATTR,    /* path, path2=name, data=value, mode=XATTR_* flags, flags */
-	GOFER_OP_REMOVEXATTR, /* path, path2=name, flags */
-	GOFER_OP_CHECK_EXEC,  /* path: exists, is a regular file, X_OK -> 0 */
-	GOFER_OP_CHECK_DIR,   /* path: is a directory with search permission -> 0 */
-	GOFER_OP_CHECK_PARENT,/* path: parent directory resolves (unix socket bind) -> 0 */
+	GOFER_OP_CHANNEL = 1,  /* control socket only: fd = new channel */
+	GOFER_OP_OPEN,	       /* path, flags=O_*, mode -> fd */
+	GOFER_OP_STAT,	       /* path, flags=AT_SYMLINK_NOFOLLOW -> struct stat */
+	GOFER_OP_STATX,	       /* path, flags=AT_*, arg=mask -> struct statx */
+	GOFER_OP_ACCESS,       /* path, mode=R_OK.., flags=AT_SYMLINK_NOFOLLOW -> 0 */
+	GOFER_OP_READLINK,     /* path, arg=bufsize -> target bytes, result=len */
+	GOFER_OP_MKDIR,	       /* path, mode (umask already applied) */
+	GOFER_OP_MKNOD,	       /* path, mode (S_IFIFO/S_IFSOCK/S_IFREG/...), arg=dev */
+	GOFER_OP_UNLINK,       /* path, flags=AT_REMOVEDIR */
+	GOFER_OP_RENAME,       /* path (old), path2 (new), flags=RENAME_* */
+	GOFER_OP_LINK,	       /* path (old), path2 (new), flags=AT_SYMLINK_FOLLOW */
+	GOFER_OP_SYMLINK,      /* path (link to create), path2 (target text, verbatim) */
+	GOFER_OP_CHMOD,	       /* path, mode, flags=AT_SYMLINK_NOFOLLOW */
+	GOFER_OP_CHOWN,	       /* path, arg=uid | (uint64_t)gid << 32, flags */
+	GOFER_OP_UTIMENS,      /* path, data=struct timespec[2] or empty (now), flags */
+	GOFER_OP_TRUNCATE,     /* path, arg=length */
+	GOFER_OP_STATFS,       /* path -> struct statfs */
+	GOFER_OP_GETXATTR,     /* path, path2=name, arg=size, flags=AT_SYMLINK_NOFOLLOW */
+	GOFER_OP_LISTXATTR,    /* path, arg=size, flags */
+	GOFER_OP_SETXATTR,     /* path, path2=name, data=value, mode=XATTR_* flags, flags */
+	GOFER_OP_REMOVEXATTR,  /* path, path2=name, flags */
+	GOFER_OP_CHECK_EXEC,   /* path: exists, is a regular file, X_OK -> 0 */
+	GOFER_OP_CHECK_DIR,    /* path: is a directory with search permission -> 0 */
+	GOFER_OP_CHECK_PARENT, /* path: parent directory resolves (unix socket bind) -> 0 */
 	GOFER_OP_MAX,
 };
 

@@ -12,19 +12,19 @@
 #include <stdarg.h>
 
 struct moat_error {
-	int code;	/* positive errno, 0 when none */
+	int code; /* positive errno, 0 when none */
 	char msg[1024];
 };
 
 /* Record errnum (positive) with a formatted message; returns -errnum. */
 int moat_error_set(struct moat_error *err, int errnum, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 /* Same without appending strerror(errnum). */
 int moat_error_setx(struct moat_error *err, int errnum, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 /* Prepend "context: " to an existing message; returns -err->code. */
 int moat_error_prefix(struct moat_error *err, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 /* Print "moat: <msg>" on stderr. */
 void moat_error_print(const struct moat_error *err);
 

@@ -13,25 +13,25 @@
 #include <sys/types.h>
 
 struct platform_notification {
-	uint64_t id;	  /* platform cookie identifying this trapped call */
-	pid_t pid;	  /* thread id, in the sentry's pid namespace */
-	int nr;		  /* syscall number */
-	uint32_t arch;	  /* AUDIT_ARCH_* */
-	uint64_t ip;	  /* instruction pointer */
+	uint64_t id;   /* platform cookie identifying this trapped call */
+	pid_t pid;     /* thread id, in the sentry's pid namespace */
+	int nr;	       /* syscall number */
+	uint32_t arch; /* AUDIT_ARCH_* */
+	uint64_t ip;   /* instruction pointer */
 	uint64_t args[6];
 };
 
 enum syscall_result_kind {
-	RESULT_VALUE,	  /* return value (>= 0) */
-	RESULT_ERRNO,	  /* fail with errno */
-	RESULT_FD,	  /* inject fd into the task and return its number */
-	RESULT_CONTINUE,  /* let the kernel run the syscall as issued */
+	RESULT_VALUE,	 /* return value (>= 0) */
+	RESULT_ERRNO,	 /* fail with errno */
+	RESULT_FD,	 /* inject fd into the task and return its number */
+	RESULT_CONTINUE, /* let the kernel run the syscall as issued */
 };
 
 struct syscall_result {
 	enum syscall_result_kind kind;
-	int64_t value;	  /* RESULT_VALUE: value; RESULT_ERRNO: positive errno */
-	int fd;		  /* RESULT_FD: sentry-side fd (the platform closes it) */
+	int64_t value;	   /* RESULT_VALUE: value; RESULT_ERRNO: positive errno */
+	int fd;		   /* RESULT_FD: sentry-side fd (the platform closes it) */
 	unsigned fd_flags; /* RESULT_FD: O_CLOEXEC or 0 */
 };
 
@@ -51,8 +51,8 @@ struct platform_ops {
 	 * re-checks that the notification is still live (-ENOENT if not), so
 	 * the copy can be trusted to belong to the trapped call.
 	 */
-	ssize_t (*read_memory)(struct platform *p, const struct platform_notification *n,
-			       void *dst, uint64_t addr, size_t len);
+	ssize_t (*read_memory)(struct platform *p, const struct platform_notification *n, void *dst,
+			       uint64_t addr, size_t len);
 	ssize_t (*write_memory)(struct platform *p, const struct platform_notification *n,
 				uint64_t addr, const void *src, size_t len);
 	/* 0 while the trapped call is still waiting for an answer, else -ENOENT. */
@@ -68,7 +68,7 @@ struct platform_ops {
 
 struct platform {
 	const struct platform_ops *ops;
-	int listener;	  /* unotify: the seccomp listener fd */
+	int listener; /* unotify: the seccomp listener fd */
 };
 
 /* Wrap a seccomp user-notification listener fd (takes ownership). */

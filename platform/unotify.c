@@ -137,9 +137,9 @@ static int unotify_reply(struct platform *p, const struct platform_notification 
 		 * ETXTBSY).
 		 */
 		struct seccomp_notif_addfd addfd = {
-			.id = n->id,
-			.srcfd = r->fd,
-			.newfd_flags = r->fd_flags & O_CLOEXEC,
+		    .id = n->id,
+		    .srcfd = r->fd,
+		    .newfd_flags = r->fd_flags & O_CLOEXEC,
 		};
 		int ret = ioctl(p->listener, SECCOMP_IOCTL_NOTIF_ADDFD, &addfd);
 		int saved = errno;
@@ -182,13 +182,13 @@ static void unotify_destroy(struct platform *p)
 }
 
 static const struct platform_ops unotify_ops = {
-	.name = "unotify",
-	.receive = unotify_receive,
-	.read_memory = unotify_read_memory,
-	.write_memory = unotify_write_memory,
-	.still_valid = unotify_still_valid,
-	.reply = unotify_reply,
-	.destroy = unotify_destroy,
+    .name = "unotify",
+    .receive = unotify_receive,
+    .read_memory = unotify_read_memory,
+    .write_memory = unotify_write_memory,
+    .still_valid = unotify_still_valid,
+    .reply = unotify_reply,
+    .destroy = unotify_destroy,
 };
 
 #ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS

@@ -14,8 +14,8 @@ int caps_drop_all(struct moat_error *err)
 
 	for (int cap = 0; cap <= 63; cap++) {
 		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
-			return moat_error_set(err, errno, "drop capability %d from the bounding set",
-					      cap);
+			return moat_error_set(err, errno,
+					      "drop capability %d from the bounding set", cap);
 	}
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
 		return moat_error_set(err, errno, "clear ambient capabilities");

@@ -13,26 +13,26 @@ enum mount_kind {
 
 struct mount_request {
 	enum mount_kind kind;
-	char *path;   /* absolute, canonical (realpath for binds) */
-	int fd;	      /* detached mount tree (open_tree), or -1 */
+	char *path; /* absolute, canonical (realpath for binds) */
+	int fd;	    /* detached mount tree (open_tree), or -1 */
 };
 
 #define SANDBOX_MAX_MOUNTS 64
-#define SANDBOX_MAX_ENV 256
+#define SANDBOX_MAX_ENV	   256
 
 struct sandbox_config {
-	char **argv;		/* the command */
+	char **argv; /* the command */
 	struct mount_request mounts[SANDBOX_MAX_MOUNTS];
 	int nmounts;
-	int net_host;		/* --net host */
-	const char *cwd;	/* --cwd, or NULL for the caller's cwd */
+	int net_host;	 /* --net host */
+	const char *cwd; /* --cwd, or NULL for the caller's cwd */
 	int cwd_explicit;
 	const char *env_set[SANDBOX_MAX_ENV]; /* --env K=V */
 	int nenv;
 	int clearenv;
 	const char *hostname;
-	int as_root;		/* --root */
-	int trace;		/* --strace */
+	int as_root; /* --root */
+	int trace;   /* --strace */
 	const char *trace_file;
 	int preserve_fds;
 	int debug;
@@ -40,10 +40,10 @@ struct sandbox_config {
 	/* Filled by the runtime. */
 	uid_t caller_uid;
 	gid_t caller_gid;
-	uid_t inside_uid;	/* the workload's ids inside the user namespace */
+	uid_t inside_uid; /* the workload's ids inside the user namespace */
 	gid_t inside_gid;
 	int trace_fd;
-	int tty;		/* stdin and stdout are a terminal: use a pty */
+	int tty; /* stdin and stdout are a terminal: use a pty */
 };
 
 #endif

@@ -28,21 +28,21 @@ enum {
 };
 
 static const struct option do_long_options[] = {
-	{"rw", required_argument, NULL, OPT_RW},
-	{"ro", required_argument, NULL, OPT_RO},
-	{"tmpfs", required_argument, NULL, OPT_TMPFS},
-	{"net", required_argument, NULL, OPT_NET},
-	{"cwd", required_argument, NULL, OPT_CWD},
-	{"env", required_argument, NULL, OPT_ENV},
-	{"clearenv", no_argument, NULL, OPT_CLEARENV},
-	{"hostname", required_argument, NULL, OPT_HOSTNAME},
-	{"root", no_argument, NULL, OPT_ROOT},
-	{"strace", optional_argument, NULL, OPT_STRACE},
-	{"preserve-fds", required_argument, NULL, OPT_PRESERVE_FDS},
-	{"platform", required_argument, NULL, OPT_PLATFORM},
-	{"debug", no_argument, NULL, OPT_DEBUG},
-	{"help", no_argument, NULL, OPT_HELP},
-	{NULL, 0, NULL, 0},
+    {"rw", required_argument, NULL, OPT_RW},
+    {"ro", required_argument, NULL, OPT_RO},
+    {"tmpfs", required_argument, NULL, OPT_TMPFS},
+    {"net", required_argument, NULL, OPT_NET},
+    {"cwd", required_argument, NULL, OPT_CWD},
+    {"env", required_argument, NULL, OPT_ENV},
+    {"clearenv", no_argument, NULL, OPT_CLEARENV},
+    {"hostname", required_argument, NULL, OPT_HOSTNAME},
+    {"root", no_argument, NULL, OPT_ROOT},
+    {"strace", optional_argument, NULL, OPT_STRACE},
+    {"preserve-fds", required_argument, NULL, OPT_PRESERVE_FDS},
+    {"platform", required_argument, NULL, OPT_PLATFORM},
+    {"debug", no_argument, NULL, OPT_DEBUG},
+    {"help", no_argument, NULL, OPT_HELP},
+    {NULL, 0, NULL, 0},
 };
 
 void do_usage(FILE *out)
@@ -132,19 +132,20 @@ int do_parse_options(int argc, char **argv, struct sandbox_config *cfg, struct m
 			else if (!strcmp(optarg, "host"))
 				cfg->net_host = 1;
 			else
-				return moat_error_setx(err, EINVAL,
-						       "--net %s: expected 'none' or 'host'", optarg);
+				return moat_error_setx(
+				    err, EINVAL, "--net %s: expected 'none' or 'host'", optarg);
 			break;
 		case OPT_CWD:
 			if (optarg[0] != '/')
-				return moat_error_setx(err, EINVAL, "--cwd %s: path must be absolute",
-						       optarg);
+				return moat_error_setx(err, EINVAL,
+						       "--cwd %s: path must be absolute", optarg);
 			cfg->cwd = optarg;
 			cfg->cwd_explicit = 1;
 			break;
 		case OPT_ENV:
 			if (!strchr(optarg, '=') || optarg[0] == '=')
-				return moat_error_setx(err, EINVAL, "--env %s: expected K=V", optarg);
+				return moat_error_setx(err, EINVAL, "--env %s: expected K=V",
+						       optarg);
 			if (cfg->nenv >= SANDBOX_MAX_ENV)
 				return moat_error_setx(err, E2BIG, "--env: too many (at most %d)",
 						       SANDBOX_MAX_ENV);
@@ -155,8 +156,8 @@ int do_parse_options(int argc, char **argv, struct sandbox_config *cfg, struct m
 			break;
 		case OPT_HOSTNAME:
 			if (!optarg[0] || strlen(optarg) > 64)
-				return moat_error_setx(err, EINVAL,
-						       "--hostname '%s': must be 1 to 64 bytes", optarg);
+				return moat_error_setx(
+				    err, EINVAL, "--hostname '%s': must be 1 to 64 bytes", optarg);
 			cfg->hostname = optarg;
 			break;
 		case OPT_ROOT:
@@ -171,18 +172,19 @@ int do_parse_options(int argc, char **argv, struct sandbox_config *cfg, struct m
 			long n = strtol(optarg, &end, 10);
 
 			if (*end || n < 0 || n > 1000)
-				return moat_error_setx(err, EINVAL,
-						       "--preserve-fds %s: expected a number 0..1000",
-						       optarg);
+				return moat_error_setx(
+				    err, EINVAL, "--preserve-fds %s: expected a number 0..1000",
+				    optarg);
 			cfg->preserve_fds = (int)n;
 			break;
 		}
 		case OPT_PLATFORM:
 			if (strcmp(optarg, "unotify"))
-				return moat_error_setx(err, EINVAL,
-						       "--platform %s: unknown platform (available: "
-						       "unotify)",
-						       optarg);
+				return moat_error_setx(
+				    err, EINVAL,
+				    "--platform %s: unknown platform (available: "
+				    "unotify)",
+				    optarg);
 			break;
 		case OPT_DEBUG:
 			cfg->debug = 1;
@@ -194,16 +196,17 @@ int do_parse_options(int argc, char **argv, struct sandbox_config *cfg, struct m
 		case '?':
 		default:
 			if (optopt)
-				return moat_error_setx(err, EINVAL,
-						       "do: option '%s' needs an argument or is unknown",
-						       argv[optind - 1]);
+				return moat_error_setx(
+				    err, EINVAL, "do: option '%s' needs an argument or is unknown",
+				    argv[optind - 1]);
 			return moat_error_setx(err, EINVAL, "do: unknown option '%s'",
 					       argv[optind - 1]);
 		}
 	}
 	if (optind >= argc)
-		return moat_error_setx(err, EINVAL,
-				       "do: missing command (usage: moat do [OPTION]... -- CMD [ARG]...)");
+		return moat_error_setx(
+		    err, EINVAL,
+		    "do: missing command (usage: moat do [OPTION]... -- CMD [ARG]...)");
 	cfg->argv = &argv[optind];
 	return 0;
 }

@@ -23,8 +23,8 @@
 
 static volatile pid_t init_child = -1;
 
-static const int forwarded_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2,
-					SIGWINCH, SIGCONT};
+static const int forwarded_signals[] = {SIGINT,	 SIGTERM, SIGHUP,   SIGQUIT,
+					SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT};
 
 static void forward_signal(int sig)
 {

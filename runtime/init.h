@@ -5,9 +5,9 @@
 #include "config.h"
 
 struct init_fds {
-	int monitor;	/* socket to the monitor */
-	int moat;	/* socket to moat (pty master goes there) */
-	int sentry;	/* socket to the sentry: the seccomp listener goes there */
+	int monitor; /* socket to the monitor */
+	int moat;    /* socket to moat (pty master goes there) */
+	int sentry;  /* socket to the sentry: the seccomp listener goes there */
 };
 
 /*

@@ -82,8 +82,10 @@ static void sentry_child(const struct sandbox_config *cfg, int control, int list
 static void sentry_child(const struct sandbox_config *cfg, int control, int listener_sock,
 			 int proc_fd)
 {
-	struct sentry_config sc = {.gofer_control = control, .proc_fd = proc_fd,
-				   .trace_fd = cfg->trace_fd, .hostname = cfg->hostname,
+	struct sentry_config sc = {.gofer_control = control,
+				   .proc_fd = proc_fd,
+				   .trace_fd = cfg->trace_fd,
+				   .hostname = cfg->hostname,
 				   /* pid 1 drops every capability and sets no_new_privs */
 				   .creds_fixed = 1};
 	struct moat_error err = {0};
@@ -92,9 +94,9 @@ static void sentry_child(const struct sandbox_config *cfg, int control, int list
 
 	log_set_role("moat-sentry");
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (unshare(CLONE_NEWNS) < 0 ||
-	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
-	    mount("tmpfs", SENTRY_ROOT, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=4k,mode=0500") < 0 ||
+	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+	    mount("tmpfs", SENTRY_ROOT, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		  "size=4k,mode=0500") < 0 ||
 	    chdir(SENTRY_ROOT) < 0 || syscall(SYS_pivot_root, ".", ".") < 0 ||
 	    umount2(".", MNT_DETACH) < 0 || chdir("/") < 0 ||
 	    mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) < 0) {
@@ -218,8 +220,8 @@ void monitor_main(struct sandbox_config *cfg, int moat_sock)
 		monitor_fail(moat_sock, &err);
 	}
 	{
-		struct init_fds fds = {.monitor = init_pair[1], .moat = moat_sock,
-				       .sentry = listener_pair[0]};
+		struct init_fds fds = {
+		    .monitor = init_pair[1], .moat = moat_sock, .sentry = listener_pair[0]};
 
 		init_pid = fork_init(cfg, &fds);
 	}
@@ -260,7 +262,8 @@ void monitor_main(struct sandbox_config *cfg, int moat_sock)
 		if (pid < 0)
 			_exit(125);
 		if (pid == init_pid) {
-			int code = WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
+			int code =
+			    WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
 
 			kill(gofer_pid, SIGKILL);
 			kill(sentry_pid, SIGKILL);

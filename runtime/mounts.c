@@ -16,7 +16,10 @@ int mnt_mount(const char *src, const char *target, const char *type, unsigned lo
 	      const char *data, struct moat_error *err)
 {
 	if (mount(src, target, type, flags, data) < 0)
-		return moat_error_set(err, errno, "mount %s on %s%s%s", type ? type : src ? src : "",
+		return moat_error_set(err, errno, "mount %s on %s%s%s",
+				      type  ? type
+				      : src ? src
+					    : "",
 				      target, data ? " with " : "", data ? data : "");
 	return 0;
 }

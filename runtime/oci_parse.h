@@ -111,6 +111,28 @@ int oci_expect_object(struct oci_parser *p, const json_t *v);
 void oci_strv_free(char **v);
 void oci_kv_free(struct oci_kv *kv, size_t n);
 
+/* ------------------------------------------------------------- tables */
+
+enum oci_mount_option_kind {
+	OCI_MOPT_NONE,	      /* known, no effect ("defaults") */
+	OCI_MOPT_SET,	      /* MS_* flag set */
+	OCI_MOPT_CLEAR,	      /* MS_* flag cleared */
+	OCI_MOPT_PROPAGATION, /* MS_SHARED|MS_REC ... */
+	OCI_MOPT_REC_SET,     /* MOUNT_ATTR_* set recursively */
+	OCI_MOPT_REC_CLEAR,   /* MOUNT_ATTR_* cleared recursively */
+	OCI_MOPT_EXTENSION,   /* OCI_MOUNT_EXT_* */
+	OCI_MOPT_IDMAP,	      /* value: enum oci_mount_idmap */
+};
+
+struct oci_mount_option {
+	const char *name;
+	enum oci_mount_option_kind kind;
+	uint64_t value;
+};
+
+/* The entry of a known option, or NULL. */
+const struct oci_mount_option *oci_mount_option_lookup(const char *name);
+
 /* ------------------------------------------------------------- sections */
 
 int oci_parse_process(struct oci_parser *p, const json_t *obj, struct oci_process *out);

@@ -9,7 +9,7 @@
 struct pty_relay {
 	int master;
 	int stdin_open;
-	int raw;		/* the caller's terminal is in raw mode */
+	int raw; /* the caller's terminal is in raw mode */
 	struct termios saved;
 };
 

@@ -192,12 +192,12 @@ static int build_toplevel(const struct sandbox_config *cfg, struct moat_error *e
 
 static int build_dev(struct moat_error *err)
 {
-	static const char *const devices[] = {"null", "zero", "full", "random", "urandom", "tty",
-					      NULL};
+	static const char *const devices[] = {"null",	 "zero", "full", "random",
+					      "urandom", "tty",	 NULL};
 	static const char *const links[][2] = {
-		{"ptmx", "pts/ptmx"},	    {"fd", "/proc/self/fd"},
-		{"stdin", "/proc/self/fd/0"}, {"stdout", "/proc/self/fd/1"},
-		{"stderr", "/proc/self/fd/2"}, {"core", "/proc/kcore"},
+	    {"ptmx", "pts/ptmx"},	   {"fd", "/proc/self/fd"},
+	    {"stdin", "/proc/self/fd/0"},  {"stdout", "/proc/self/fd/1"},
+	    {"stderr", "/proc/self/fd/2"}, {"core", "/proc/kcore"},
 	};
 	char path[PATH_MAX];
 	int r;
@@ -231,8 +231,7 @@ static int build_dev(struct moat_error *err)
 		      "newinstance,ptmxmode=0666,mode=0620", err);
 	if (r < 0)
 		return r;
-	return mnt_mount("tmpfs", NR("/dev/shm"), "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777",
-			 err);
+	return mnt_mount("tmpfs", NR("/dev/shm"), "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777", err);
 }
 
 /* Capture every bind source while the host tree is still in view. */
@@ -245,8 +244,8 @@ static int capture_binds(struct sandbox_config *cfg, struct moat_error *err)
 			continue;
 		m->fd = mnt_clone_tree(m->path, m->kind == MOUNT_RO, -1, err);
 		if (m->fd < 0)
-			return moat_error_prefix(err, "%s %s", m->kind == MOUNT_RW ? "--rw" : "--ro",
-						 m->path);
+			return moat_error_prefix(err, "%s %s",
+						 m->kind == MOUNT_RW ? "--rw" : "--ro", m->path);
 	}
 	return 0;
 }
@@ -255,7 +254,9 @@ static int apply_requests(struct sandbox_config *cfg, struct moat_error *err)
 {
 	for (int i = 0; i < cfg->nmounts; i++) {
 		struct mount_request *m = &cfg->mounts[i];
-		const char *opt = m->kind == MOUNT_RW ? "--rw" : m->kind == MOUNT_RO ? "--ro" : "--tmpfs";
+		const char *opt = m->kind == MOUNT_RW	? "--rw"
+				  : m->kind == MOUNT_RO ? "--ro"
+							: "--tmpfs";
 		char target[PATH_MAX + 16];
 		struct stat st;
 		int as_file = 0, r;
@@ -267,7 +268,8 @@ static int apply_requests(struct sandbox_config *cfg, struct moat_error *err)
 		if (r < 0)
 			return moat_error_prefix(err, "%s %s", opt, m->path);
 		if (m->kind == MOUNT_TMPFS)
-			r = mnt_mount("tmpfs", target, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755", err);
+			r = mnt_mount("tmpfs", target, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755",
+				      err);
 		else
 			r = mnt_attach(m->fd, target, err);
 		if (r < 0)
@@ -322,12 +324,20 @@ int rootfs_build(struct sandbox_config *cfg, struct moat_error *err)
 
 /* runc's defaults (runtime-spec config-linux.md examples, runc spec). */
 static const char *const masked_paths[] = {
-	"/proc/acpi",	     "/proc/asound",	  "/proc/kcore",       "/proc/keys",
-	"/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug",
-	"/proc/scsi",	     "/sys/firmware",	  NULL,
+    "/proc/acpi",
+    "/proc/asound",
+    "/proc/kcore",
+    "/proc/keys",
+    "/proc/latency_stats",
+    "/proc/timer_list",
+    "/proc/timer_stats",
+    "/proc/sched_debug",
+    "/proc/scsi",
+    "/sys/firmware",
+    NULL,
 };
 static const char *const readonly_paths[] = {
-	"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger", NULL,
+    "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger", NULL,
 };
 
 static int mask_paths(struct moat_error *err)
@@ -376,8 +386,8 @@ int rootfs_enter(struct moat_error *err)
 		return moat_error_set(err, errno, "detach the old root");
 	if (chdir("/") < 0)
 		return moat_error_set(err, errno, "chdir /");
-	if (mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV,
-		  NULL) < 0)
+	if (mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL) <
+	    0)
 		return moat_error_set(err, errno, "make / read-only");
 	if (mount(NULL, "/dev", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NOEXEC,
 		  NULL) < 0)

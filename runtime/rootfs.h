@@ -7,7 +7,7 @@
 #include "config.h"
 
 /* Where the tree is assembled before pivot_root (inside the private namespace). */
-#define ROOTFS_STAGE "/tmp"
+#define ROOTFS_STAGE   "/tmp"
 #define ROOTFS_NEWROOT "/tmp/root"
 
 /*

@@ -45,12 +45,14 @@ static int prepare(struct sandbox_config *cfg, struct moat_error *err)
 	}
 	if (cfg->trace) {
 		if (cfg->trace_file) {
-			cfg->trace_fd = open(cfg->trace_file,
-					     O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_APPEND, 0644);
+			cfg->trace_fd =
+			    open(cfg->trace_file,
+				 O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_APPEND, 0644);
 			if (cfg->trace_fd < 0)
 				return moat_error_set(err, errno, "--strace=%s", cfg->trace_file);
 		} else {
-			cfg->trace_fd = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3 + cfg->preserve_fds);
+			cfg->trace_fd =
+			    fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3 + cfg->preserve_fds);
 			if (cfg->trace_fd < 0)
 				return moat_error_set(err, errno, "--strace: duplicate stderr");
 		}
@@ -85,8 +87,8 @@ static int send_mounts(struct sandbox_config *cfg, pid_t child, int sock, struct
 			continue;
 		fd = mnt_clone_tree(m->path, m->kind == MOUNT_RO, userns, err);
 		if (fd < 0)
-			return moat_error_prefix(err, "%s %s", m->kind == MOUNT_RW ? "--rw" : "--ro",
-						 m->path);
+			return moat_error_prefix(err, "%s %s",
+						 m->kind == MOUNT_RW ? "--rw" : "--ro", m->path);
 		r = sync_send(sock, SYNC_MOUNT, i, fd);
 		if (r < 0)
 			return moat_error_set(err, -r, "hand over %s", m->path);
@@ -140,7 +142,8 @@ static int wait_loop(struct sandbox_config *cfg, int sock, pid_t monitor)
 			int fd = -1, r = sync_recv(sock, &msg, &fd);
 
 			if (r <= 0) {
-				fprintf(stderr, "moat: the sandbox's monitor exited unexpectedly\n");
+				fprintf(stderr,
+					"moat: the sandbox's monitor exited unexpectedly\n");
 				code = 125;
 				break;
 			}

@@ -9,7 +9,7 @@
 #include "config.h"
 
 /* Where host root's sandboxes live when /etc/subuid has no entry for root. */
-#define USERNS_DEFAULT_BASE 100000u
+#define USERNS_DEFAULT_BASE  100000u
 #define USERNS_DEFAULT_COUNT 65536u
 /* The id unmapped host ids appear as (/proc/sys/kernel/overflowuid). */
 #define USERNS_OVERFLOW_ID 65534u

@@ -33,7 +33,7 @@ struct sentry_call {
 
 /* Answers. */
 void call_return(struct sentry_call *call, int64_t value);
-void call_fail(struct sentry_call *call, int err);	/* err: positive errno */
+void call_fail(struct sentry_call *call, int err); /* err: positive errno */
 /* Negative values are -errno, others are returned as is. */
 void call_return_result(struct sentry_call *call, int64_t r);
 void call_return_fd(struct sentry_call *call, int fd, unsigned fd_flags);
@@ -56,8 +56,8 @@ int call_write(struct sentry_call *call, uint64_t addr, const void *src, size_t 
 struct call_path {
 	char path[GOFER_PATH_MAX];
 	size_t len;
-	int empty;	 /* the argument was "" */
-	int proc_fd;	 /* >= 0: the path names /proc/<task>/fd/N of the caller */
+	int empty;   /* the argument was "" */
+	int proc_fd; /* >= 0: the path names /proc/<task>/fd/N of the caller */
 };
 
 #define CALL_AT_FDCWD ((int)-100)

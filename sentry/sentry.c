@@ -74,11 +74,11 @@ static void serve_one(struct sentry *s, struct gofer_channel *ch,
 		      const struct platform_notification *n)
 {
 	struct sentry_call call = {
-		.sentry = s,
-		.platform = s->platform,
-		.n = n,
-		.gofer = ch,
-		.result = {.kind = RESULT_ERRNO, .value = ENOSYS, .fd = -1},
+	    .sentry = s,
+	    .platform = s->platform,
+	    .n = n,
+	    .gofer = ch,
+	    .result = {.kind = RESULT_ERRNO, .value = ENOSYS, .fd = -1},
 	};
 	int r;
 

@@ -29,12 +29,12 @@ struct sentry {
 	int gofer_control;
 	int proc_fd;
 	int trace_fd;
-	struct utsname uts;   /* what uname(2) answers */
+	struct utsname uts; /* what uname(2) answers */
 	int creds_fixed;
 	atomic_int fixed_loaded;
 	struct gofer_creds fixed_creds; /* valid once fixed_loaded */
-	atomic_int idle;      /* workers blocked in receive() */
-	atomic_int workers;   /* live worker threads */
+	atomic_int idle;		/* workers blocked in receive() */
+	atomic_int workers;		/* live worker threads */
 	atomic_int stopping;
 	pthread_mutex_t lock; /* guards spawning */
 };

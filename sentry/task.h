@@ -9,9 +9,9 @@
 #include "../gofer/protocol.h"
 
 struct task_status {
-	pid_t ns_tgid;	/* thread group id in the sandbox's pid namespace */
-	pid_t ns_tid;	/* thread id in the sandbox's pid namespace */
-	pid_t tgid;	/* thread group id in the sentry's pid namespace */
+	pid_t ns_tgid; /* thread group id in the sandbox's pid namespace */
+	pid_t ns_tid;  /* thread id in the sandbox's pid namespace */
+	pid_t tgid;    /* thread group id in the sentry's pid namespace */
 	mode_t umask;
 	struct gofer_creds creds;
 };

@@ -15,11 +15,11 @@ struct sentry_call;
 typedef void (*sentry_handler_fn)(struct sentry_call *call);
 
 enum disposition {
-	DISP_NATIVE,	/* allowed in BPF */
-	DISP_EMULATED,	/* trapped, the sentry implements it */
-	DISP_CHECKED,	/* trapped, validated through the gofer, then CONTINUE */
-	DISP_DENIED,	/* fixed errno from BPF */
-	DISP_UNKNOWN,	/* trapped, ENOSYS plus one log line */
+	DISP_NATIVE,   /* allowed in BPF */
+	DISP_EMULATED, /* trapped, the sentry implements it */
+	DISP_CHECKED,  /* trapped, validated through the gofer, then CONTINUE */
+	DISP_DENIED,   /* fixed errno from BPF */
+	DISP_UNKNOWN,  /* trapped, ENOSYS plus one log line */
 };
 
 /* What an argument is, for decoding (--strace) and for handlers' docs. */
@@ -56,14 +56,14 @@ enum self_use {
  * and allows otherwise.
  */
 enum rule_op {
-	RULE_EQ,	/* (arg & mask) == value */
-	RULE_NE,	/* (arg & mask) != value */
+	RULE_EQ, /* (arg & mask) == value */
+	RULE_NE, /* (arg & mask) != value */
 };
 
 struct arg_cond {
-	uint8_t arg;	/* 0..5 */
-	uint8_t op;	/* enum rule_op */
-	uint64_t mask;	/* applied before comparing; ~0 for none */
+	uint8_t arg;   /* 0..5 */
+	uint8_t op;    /* enum rule_op */
+	uint64_t mask; /* applied before comparing; ~0 for none */
 	uint64_t value;
 };
 
@@ -77,10 +77,10 @@ struct syscall_row {
 	const char *name;
 	int nr;
 	enum disposition disp;
-	int deny_errno;		  /* DENIED, or fallback for rows with rules */
+	int deny_errno;		   /* DENIED, or fallback for rows with rules */
 	sentry_handler_fn handler; /* EMULATED / CHECKED; NULL otherwise */
-	uint8_t args[6];	  /* enum arg_role */
-	unsigned self;		  /* enum self_use bits */
+	uint8_t args[6];	   /* enum arg_role */
+	unsigned self;		   /* enum self_use bits */
 	const struct arg_rule *rules;
 	unsigned nrules;
 	const char *note;
