@@ -9,6 +9,7 @@
 #include "client.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -88,6 +89,12 @@ int64_t gofer_channel_call(struct gofer_channel *ch, uint16_t op, int32_t flags,
 				 path_len, path2, path2_len, data, data_len);
 	if (n < 0)
 		return n;
+	{
+		/* Where we run: the gofer thread follows (see follow_cpu()). */
+		int cpu = sched_getcpu();
+
+		((struct gofer_request *)ch->buf)->cpu_hint = cpu >= 0 ? (uint32_t)cpu + 1 : 0;
+	}
 	r = fdpass_send(ch->sock, ch->buf, (size_t)n, NULL, 0);
 	if (r < 0)
 		return r == -EMSGSIZE ? -EPROTO : r;

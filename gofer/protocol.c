@@ -129,8 +129,9 @@ int gofer_decode_request(const void *buf, size_t len, struct gofer_msg *out, cha
 		return -EPROTO;
 	out->op = hdr.op;
 	out->id = hdr.id;
-	if (hdr.version != GOFER_VERSION || hdr.reserved != 0)
+	if (hdr.version != GOFER_VERSION)
 		return -EPROTO;
+	out->cpu_hint = hdr.cpu_hint;
 	if (hdr.op == 0 || hdr.op >= GOFER_OP_MAX)
 		return -EPROTO;
 	if (hdr.ngroups > GOFER_GROUPS_MAX || hdr.path_len > GOFER_PATH_MAX ||

@@ -85,7 +85,7 @@ struct gofer_request {
 	uint32_t path_len;
 	uint32_t path2_len;
 	uint32_t data_len;
-	uint32_t reserved;
+	uint32_t cpu_hint; /* 1 + the CPU the sender runs on, or 0 for none */
 };
 
 struct gofer_reply {
@@ -103,6 +103,7 @@ struct gofer_msg {
 	int32_t flags;
 	uint32_t mode;
 	uint64_t arg;
+	uint32_t cpu_hint;
 	struct gofer_creds creds;
 	const char *path; /* NUL-terminated copy in the decode buffer */
 	uint32_t path_len;

@@ -4,6 +4,7 @@
 #include "serve.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -21,6 +22,7 @@ struct channel {
 	int sock;
 	int root_fd;
 	struct creds_state creds;
+	int cpu; /* the CPU this thread is pinned to, or -1 */
 	unsigned char request[GOFER_MSG_MAX];
 	unsigned char reply[sizeof(struct gofer_reply) + GOFER_DATA_MAX];
 	unsigned char data[GOFER_DATA_MAX];
@@ -38,6 +40,23 @@ static int channel_reply(struct channel *ch, uint32_t id, const struct op_reply 
 		return (int)n;
 	return fdpass_send(ch->sock, ch->reply, (size_t)n, rep->fd >= 0 ? &rep->fd : NULL,
 			   rep->fd >= 0 ? 1 : 0);
+}
+
+/*
+ * Run where the sentry worker that asks runs (it is woken on the trapping
+ * task's CPU): on this machine a wake-up across CPUs costs 25-60 us, one on
+ * the same CPU about 5. Re-pinned only when the worker moved.
+ */
+static void follow_cpu(struct channel *ch, uint32_t hint)
+{
+	cpu_set_t set;
+
+	if (hint == 0 || (int)hint - 1 == ch->cpu || hint > CPU_SETSIZE)
+		return;
+	CPU_ZERO(&set);
+	CPU_SET(hint - 1, &set);
+	if (sched_setaffinity(0, sizeof(set), &set) == 0)
+		ch->cpu = (int)hint - 1;
 }
 
 /* One request: decode, take on the caller's credentials, act. */
@@ -63,6 +82,7 @@ static void channel_handle(struct channel *ch, ssize_t len, int stray_fd, struct
 		rep->result = -EINVAL;
 		return;
 	}
+	follow_cpu(ch, msg->cpu_hint);
 	r = creds_apply(&ch->creds, &msg->creds);
 	if (r < 0) {
 		rep->result = r;
@@ -120,6 +140,7 @@ int gofer_serve_channel(int sock, int root_fd)
 		return -ENOMEM;
 	ch->sock = fd;
 	ch->root_fd = root_fd;
+	ch->cpu = -1;
 	r = creds_init(&ch->creds);
 	if (r < 0)
 		return log_errno(r, "channel: read credentials");
