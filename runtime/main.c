@@ -6,6 +6,7 @@
 #include "../lib/error.h"
 #include "../syscalls/print.h"
 #include "do_options.h"
+#include "oci_config.h"
 #include "sandbox.h"
 
 #define MOAT_VERSION "0.1.0"
@@ -15,6 +16,8 @@ static void usage(FILE *out)
 	fputs("usage: moat COMMAND [ARG]...\n\n"
 	      "  do [OPTION]... -- CMD [ARG]...   run CMD in a sandbox (moat do --help)\n"
 	      "  syscalls [--markdown]            the syscall table and its dispositions\n"
+	      "  spec [--rootless] [--bundle DIR] write a default OCI config.json (as runc spec)\n"
+	      "  features                         what of the OCI runtime spec moat accepts (JSON)\n"
 	      "  version                          print the version\n",
 	      out);
 }
@@ -59,6 +62,10 @@ int main(int argc, char **argv)
 		return cmd_do(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "syscalls"))
 		return cmd_syscalls(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "spec"))
+		return oci_spec_main(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "features"))
+		return oci_features_main(argc - 1, argv + 1, MOAT_VERSION);
 	if (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version")) {
 		printf("moat version %s\n", MOAT_VERSION);
 		return 0;

@@ -102,8 +102,8 @@ enum oci_mount_idmap {
 
 /* A mount's options, split the way runc splits them. */
 struct oci_mount_flags {
-	unsigned long flags;	   /* MS_* to set */
-	unsigned long clear_flags; /* MS_* named as cleared ("rw", "suid", "exec"...) */
+	unsigned long flags;	    /* MS_* to set */
+	unsigned long clear_flags;  /* MS_* named as cleared ("rw", "suid", "exec"...) */
 	unsigned long *propagation; /* MS_PRIVATE|MS_REC ..., in the order given */
 	size_t n_propagation;
 	uint64_t rec_attr_set, rec_attr_clr; /* MOUNT_ATTR_* for "rro", "rnosuid"... */
@@ -331,6 +331,11 @@ int64_t oci_seccomp_flag_from_name(const char *name);
 const char *oci_seccomp_flag_name(int i);
 
 /* ----------------------------------------------------------- spec, features */
+
+/* runc's default masked and read-only paths (NULL-terminated), as `moat
+ * spec` writes them. */
+extern const char *const oci_default_masked_paths[];
+extern const char *const oci_default_readonly_paths[];
 
 /* The config.json `moat spec` writes, as JSON text (malloc'd), for a caller
  * with the given ids (used by the rootless variant's id mappings). */

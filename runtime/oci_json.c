@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * config.json plumbing: the position locator, the parser's field path and
- * messages, and typed getters over jansson values.
+ * config.json plumbing: the parser's field path and messages (placed with
+ * oci_locate.c), loading, and typed getters over jansson values.
  */
 #include "oci_parse.h"
 
@@ -14,306 +14,12 @@
 
 #include "../lib/cleanup.h"
 
-/* ------------------------------------------------------------- locator */
+/* ------------------------------------------------------------- context */
 
-static size_t skip_ws(const char *t, size_t len, size_t i)
+/* Steps beyond OCI_PATH_MAX_DEPTH are counted but not stored. */
+static size_t path_depth(const struct oci_parser *p)
 {
-	while (i < len && (t[i] == ' ' || t[i] == '\t' || t[i] == '\n' || t[i] == '\r'))
-		i++;
-	return i;
-}
-
-/* t[i] is '"'; the index just past the closing quote, or len when unterminated. */
-static size_t skip_string(const char *t, size_t len, size_t i)
-{
-	for (i++; i < len; i++) {
-		if (t[i] == '\\')
-			i++;
-		else if (t[i] == '"')
-			return i + 1;
-	}
-	return len;
-}
-
-/* The index just past the value starting at t[i]; len when malformed. */
-static size_t skip_value(const char *t, size_t len, size_t i)
-{
-	size_t depth = 0;
-
-	if (i >= len)
-		return len;
-	if (t[i] == '"')
-		return skip_string(t, len, i);
-	if (t[i] != '{' && t[i] != '[') {
-		size_t start = i;
-
-		while (i < len && !strchr(",}] \t\r\n", t[i]))
-			i++;
-		return i == start ? len : i;
-	}
-	while (i < len) {
-		if (t[i] == '"') {
-			i = skip_string(t, len, i);
-			continue;
-		}
-		if (t[i] == '{' || t[i] == '[') {
-			depth++;
-		} else if (t[i] == '}' || t[i] == ']') {
-			if (--depth == 0)
-				return i + 1;
-		}
-		i++;
-	}
-	return len;
-}
-
-static int hex4(const char *t, size_t len, size_t i, unsigned *out)
-{
-	unsigned v = 0;
-
-	if (i + 4 > len)
-		return -1;
-	for (size_t k = 0; k < 4; k++) {
-		char c = t[i + k];
-
-		v <<= 4;
-		if (c >= '0' && c <= '9')
-			v |= (unsigned)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			v |= (unsigned)(c - 'a' + 10);
-		else if (c >= 'A' && c <= 'F')
-			v |= (unsigned)(c - 'A' + 10);
-		else
-			return -1;
-	}
-	*out = v;
-	return 0;
-}
-
-static size_t utf8_encode(unsigned cp, char *out)
-{
-	if (cp < 0x80) {
-		out[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		out[0] = (char)(0xc0 | (cp >> 6));
-		out[1] = (char)(0x80 | (cp & 0x3f));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		out[0] = (char)(0xe0 | (cp >> 12));
-		out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		out[2] = (char)(0x80 | (cp & 0x3f));
-		return 3;
-	}
-	out[0] = (char)(0xf0 | (cp >> 18));
-	out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-	out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-	out[3] = (char)(0x80 | (cp & 0x3f));
-	return 4;
-}
-
-/* Decode the string at t[i] ('"') while comparing it with key. Returns 1 when
- * equal, 0 when not, -1 when malformed; *end is just past the closing quote. */
-static int string_equals(const char *t, size_t len, size_t i, const char *key, size_t *end)
-{
-	size_t klen = strlen(key), k = 0;
-	int equal = 1;
-
-	for (i++; i < len && t[i] != '"'; i++) {
-		char buf[4];
-		size_t n = 1;
-
-		buf[0] = t[i];
-		if (t[i] == '\\') {
-			if (++i >= len)
-				return -1;
-			switch (t[i]) {
-			case 'b': buf[0] = '\b'; break;
-			case 'f': buf[0] = '\f'; break;
-			case 'n': buf[0] = '\n'; break;
-			case 'r': buf[0] = '\r'; break;
-			case 't': buf[0] = '\t'; break;
-			case '"':
-			case '\\':
-			case '/': buf[0] = t[i]; break;
-			case 'u': {
-				unsigned cp, lo;
-
-				if (hex4(t, len, i + 1, &cp) < 0)
-					return -1;
-				i += 4;
-				if (cp >= 0xd800 && cp < 0xdc00 && i + 2 < len && t[i + 1] == '\\' &&
-				    t[i + 2] == 'u' && hex4(t, len, i + 3, &lo) == 0 && lo >= 0xdc00 &&
-				    lo < 0xe000) {
-					cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
-					i += 6;
-				}
-				n = utf8_encode(cp, buf);
-				break;
-			}
-			default:
-				return -1;
-			}
-		}
-		if (equal && (k + n > klen || memcmp(key + k, buf, n) != 0))
-			equal = 0;
-		k += n;
-	}
-	if (i >= len)
-		return -1;
-	*end = i + 1;
-	return equal && k == klen;
-}
-
-/* The value of member key in the object at t[pos] ('{'): its offset in *found
- * (0 when absent, the last one when repeated). -1 when malformed. */
-static int find_member(const char *t, size_t len, size_t pos, const char *key, size_t *found)
-{
-	size_t i = skip_ws(t, len, pos + 1);
-
-	*found = 0;
-	if (i < len && t[i] == '}')
-		return 0;
-	while (i < len) {
-		int eq;
-
-		if (t[i] != '"')
-			return -1;
-		eq = string_equals(t, len, i, key, &i);
-		if (eq < 0)
-			return -1;
-		i = skip_ws(t, len, i);
-		if (i >= len || t[i] != ':')
-			return -1;
-		i = skip_ws(t, len, i + 1);
-		if (i >= len)
-			return -1;
-		if (eq)
-			*found = i;
-		i = skip_ws(t, len, skip_value(t, len, i));
-		if (i >= len)
-			return -1;
-		if (t[i] == '}')
-			return 0;
-		if (t[i] != ',')
-			return -1;
-		i = skip_ws(t, len, i + 1);
-	}
-	return -1;
-}
-
-/* Element index of the array at t[pos] ('['), as find_member. */
-static int find_element(const char *t, size_t len, size_t pos, size_t index, size_t *found)
-{
-	size_t i = skip_ws(t, len, pos + 1);
-
-	*found = 0;
-	if (i < len && t[i] == ']')
-		return 0;
-	for (size_t n = 0; i < len; n++) {
-		if (n == index) {
-			*found = i;
-			return 0;
-		}
-		i = skip_ws(t, len, skip_value(t, len, i));
-		if (i >= len)
-			return -1;
-		if (t[i] == ']')
-			return 0;
-		if (t[i] != ',')
-			return -1;
-		i = skip_ws(t, len, i + 1);
-	}
-	return -1;
-}
-
-int oci_json_locate(const char *text, size_t len, const struct oci_json_step *path, size_t depth,
-		    size_t *offset)
-{
-	size_t pos = skip_ws(text, len, 0);
-	int resolved = 0;
-
-	if (pos >= len)
-		return -EINVAL;
-	*offset = pos;
-	for (size_t s = 0; s < depth; s++) {
-		size_t found;
-		int r;
-
-		if (path[s].key && text[pos] == '{')
-			r = find_member(text, len, pos, path[s].key, &found);
-		else if (!path[s].key && text[pos] == '[')
-			r = find_element(text, len, pos, path[s].index, &found);
-		else
-			return resolved; /* not a container of that kind */
-		if (r < 0)
-			return -EINVAL;
-		if (!found)
-			return resolved;
-		pos = found;
-		*offset = pos;
-		resolved++;
-	}
-	return resolved;
-}
-
-void oci_json_line_column(const char *text, size_t len, size_t offset, int *line, int *column)
-{
-	int l = 1, c = 1;
-
-	for (size_t i = 0; i < offset && i < len; i++) {
-		if (text[i] == '\n') {
-			l++;
-			c = 1;
-		} else if (((unsigned char)text[i] & 0xc0) != 0x80) {
-			c++;
-		}
-	}
-	*line = l;
-	*column = c;
-}
-
-/* Is the literal t[0..n) an integer that does not fit in int64? */
-static bool integer_overflows(const char *t, size_t n)
-{
-	char buf[32];
-	size_t digits = n - (t[0] == '-');
-
-	if (digits == 0)
-		return false;
-	for (size_t i = t[0] == '-'; i < n; i++)
-		if (t[i] < '0' || t[i] > '9')
-			return false;
-	if (n >= sizeof(buf))
-		return true;
-	memcpy(buf, t, n);
-	buf[n] = '\0';
-	errno = 0;
-	(void)strtoll(buf, NULL, 10);
-	return errno == ERANGE;
-}
-
-void oci_json_widen_integers(char *text, size_t len)
-{
-	size_t i = 0;
-
-	while (i < len) {
-		if (text[i] == '"') {
-			i = skip_string(text, len, i);
-		} else if (text[i] == '-' || (text[i] >= '0' && text[i] <= '9')) {
-			size_t start = i;
-
-			while (i < len && strchr("0123456789+-.eE", text[i]))
-				i++;
-			/* At least 19 digits, so two can become an exponent. */
-			if (integer_overflows(text + start, i - start))
-				memcpy(text + i - 2, "e2", 2);
-		} else {
-			i++;
-		}
-	}
+	return p->depth < OCI_PATH_MAX_DEPTH ? p->depth : OCI_PATH_MAX_DEPTH;
 }
 
 /* The number literal at the current path in the original text, or NULL. */
@@ -321,7 +27,7 @@ static char *raw_literal(struct oci_parser *p, char *buf, size_t size)
 {
 	size_t off, n = 0;
 
-	if (oci_json_locate(p->text, p->len, p->path, p->depth, &off) != (int)p->depth)
+	if (oci_json_locate(p->text, p->len, p->path, path_depth(p), &off) != (int)p->depth)
 		return NULL;
 	while (off + n < p->len && strchr("0123456789+-.eE", p->text[off + n]))
 		n++;
@@ -331,8 +37,6 @@ static char *raw_literal(struct oci_parser *p, char *buf, size_t size)
 	buf[n] = '\0';
 	return buf;
 }
-
-/* ------------------------------------------------------------- context */
 
 void oci_push_key(struct oci_parser *p, const char *key)
 {
@@ -367,7 +71,7 @@ static bool plain_key(const char *k)
 
 void oci_path_format(const struct oci_parser *p, char *buf, size_t size)
 {
-	size_t used = 0, depth = p->depth < OCI_PATH_MAX_DEPTH ? p->depth : OCI_PATH_MAX_DEPTH;
+	size_t used = 0, depth = path_depth(p);
 
 	buf[0] = '\0';
 	for (size_t s = 0; s < depth && used < size; s++) {
@@ -386,55 +90,43 @@ void oci_path_format(const struct oci_parser *p, char *buf, size_t size)
 	}
 }
 
-static int fail_v(struct oci_parser *p, int errnum, const char *fmt, va_list ap)
+int oci_fail(struct oci_parser *p, const char *fmt, ...)
 {
 	char path[256], msg[512], where[64] = "";
 	size_t off;
 	int line, column;
+	va_list ap;
 
+	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
 	oci_path_format(p, path, sizeof(path));
-	if (oci_json_locate(p->text, p->len, p->path, p->depth, &off) >= 0) {
+	if (oci_json_locate(p->text, p->len, p->path, path_depth(p), &off) >= 0) {
 		oci_json_line_column(p->text, p->len, off, &line, &column);
 		snprintf(where, sizeof(where), "line %d, column %d: ", line, column);
 	}
-	return moat_error_setx(p->err, errnum, "%s: %s%s%s%s", p->name, where, path,
+	return moat_error_setx(p->err, EINVAL, "%s: %s%s%s%s", p->name, where, path,
 			       path[0] ? ": " : "", msg);
-}
-
-int oci_fail(struct oci_parser *p, const char *fmt, ...)
-{
-	va_list ap;
-	int r;
-
-	va_start(ap, fmt);
-	r = fail_v(p, EINVAL, fmt, ap);
-	va_end(ap);
-	return r;
-}
-
-int oci_fail_errno(struct oci_parser *p, int errnum, const char *fmt, ...)
-{
-	va_list ap;
-	int r;
-
-	va_start(ap, fmt);
-	r = fail_v(p, errnum, fmt, ap);
-	va_end(ap);
-	return r;
 }
 
 const char *oci_json_type_name(const json_t *v)
 {
 	switch (json_typeof(v)) {
-	case JSON_OBJECT: return "object";
-	case JSON_ARRAY: return "array";
-	case JSON_STRING: return "string";
-	case JSON_INTEGER: return "integer";
-	case JSON_REAL: return "number";
+	case JSON_OBJECT:
+		return "object";
+	case JSON_ARRAY:
+		return "array";
+	case JSON_STRING:
+		return "string";
+	case JSON_INTEGER:
+		return "integer";
+	case JSON_REAL:
+		return "number";
 	case JSON_TRUE:
-	case JSON_FALSE: return "boolean";
-	case JSON_NULL: return "null";
+	case JSON_FALSE:
+		return "boolean";
+	case JSON_NULL:
+		return "null";
 	}
 	return "?";
 }
@@ -444,16 +136,11 @@ int oci_fail_type(struct oci_parser *p, const json_t *v, const char *expected)
 	return oci_fail(p, "expected %s, got %s", expected, oci_json_type_name(v));
 }
 
-int oci_nomem(struct oci_parser *p)
-{
-	return moat_error_set(p->err, ENOMEM, "%s", p->name);
-}
-
 int oci_json_load(struct oci_parser *p, json_t **out)
 {
 	_cleanup_free_ char *copy = malloc(p->len ? p->len : 1);
 	json_error_t jerr;
-	json_t *root;
+	json_t *root = NULL;
 
 	if (!copy)
 		return oci_nomem(p);
@@ -498,14 +185,16 @@ int oci_value_uint(struct oci_parser *p, const json_t *v, uint64_t max, uint64_t
 		json_int_t i = json_integer_value(v);
 
 		if (i < 0)
-			return oci_fail(p, "expected a non-negative integer, got %" JSON_INTEGER_FORMAT,
-					i);
+			return oci_fail(
+			    p, "expected a non-negative integer, got %" JSON_INTEGER_FORMAT, i);
 		x = (uint64_t)i;
 	} else if (json_is_real(v)) {
 		/* A real, or an integer too large for jansson (widened). */
 		lit = raw_literal(p, buf, sizeof(buf));
-		if (!lit || lit[0] == '-' || strpbrk(lit, ".eE+"))
+		if (!lit || strpbrk(lit, ".eE+"))
 			return oci_fail_type(p, v, "an integer");
+		if (lit[0] == '-')
+			return oci_fail(p, "expected a non-negative integer, got %s", lit);
 		errno = 0;
 		x = strtoull(lit, &end, 10);
 		if (errno == ERANGE || *end)
@@ -528,8 +217,8 @@ int oci_value_int(struct oci_parser *p, const json_t *v, int64_t min, int64_t ma
 		const char *lit = raw_literal(p, buf, sizeof(buf));
 
 		if (lit && !strpbrk(lit, ".eE+"))
-			return oci_fail(p, "%s is out of range (%" PRId64 "..%" PRId64 ")", lit, min,
-					max);
+			return oci_fail(p, "%s is out of range (%" PRId64 "..%" PRId64 ")", lit,
+					min, max);
 		return oci_fail_type(p, v, "an integer");
 	}
 	if (!json_is_integer(v))
@@ -692,7 +381,7 @@ void oci_kv_free(struct oci_kv *kv, size_t n)
 int oci_get_strings(struct oci_parser *p, const json_t *obj, const char *key, bool required,
 		    char ***out, size_t *n)
 {
-	json_t *arr;
+	json_t *arr = NULL;
 	char **v;
 	size_t count;
 	int r = oci_enter_array(p, obj, key, required, &arr);
@@ -725,7 +414,7 @@ int oci_get_strings(struct oci_parser *p, const json_t *obj, const char *key, bo
 int oci_get_string_map(struct oci_parser *p, const json_t *obj, const char *key,
 		       struct oci_kv **out, size_t *n)
 {
-	json_t *map, *v;
+	json_t *map = NULL, *v;
 	const char *k;
 	struct oci_kv *kv;
 	size_t i = 0;
@@ -760,7 +449,7 @@ int oci_get_string_map(struct oci_parser *p, const json_t *obj, const char *key,
 int oci_get_id_mappings(struct oci_parser *p, const json_t *obj, const char *key,
 			struct oci_id_mapping **out, size_t *n)
 {
-	json_t *arr;
+	json_t *arr = NULL;
 	struct oci_id_mapping *m;
 	size_t count;
 	int r = oci_enter_array(p, obj, key, false, &arr);

@@ -11,6 +11,7 @@
 #ifndef MOAT_RUNTIME_OCI_PARSE_H
 #define MOAT_RUNTIME_OCI_PARSE_H
 
+#include <errno.h>
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -48,8 +49,8 @@ void oci_json_widen_integers(char *text, size_t len);
 #define OCI_PATH_MAX_DEPTH 16
 
 struct oci_parser {
-	const char *name;	/* file name in messages */
-	const char *text;	/* the original bytes */
+	const char *name; /* file name in messages */
+	const char *text; /* the original bytes */
 	size_t len;
 	struct moat_error *err;
 	struct oci_json_step path[OCI_PATH_MAX_DEPTH];
@@ -65,10 +66,13 @@ void oci_path_format(const struct oci_parser *p, char *buf, size_t size);
 /* Fail at the current path: "NAME: line L, column C: PATH: message". Placed
  * at the value, or at the enclosing value when the field is missing. */
 int oci_fail(struct oci_parser *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-int oci_fail_errno(struct oci_parser *p, int errnum, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
 int oci_fail_type(struct oci_parser *p, const json_t *v, const char *expected);
-int oci_nomem(struct oci_parser *p);
+/* Out of memory: always -ENOMEM (inline, so that analyzers see it). */
+static inline int oci_nomem(struct oci_parser *p)
+{
+	moat_error_set(p->err, ENOMEM, "%s", p->name);
+	return -ENOMEM;
+}
 const char *oci_json_type_name(const json_t *v);
 
 /* ------------------------------------------------------------- getters */
