@@ -74,6 +74,21 @@ static const struct arg_rule rules_statx[] = {
     {1, {{.arg = 2, .op = RULE_EQ, .mask = AT_EMPTY_PATH, .value = AT_EMPTY_PATH}}},
 };
 
+/*
+ * readlink(at): native when the buffer size is a non-negative int (every
+ * sane call; a negative one is trapped and answered EINVAL by the sentry).
+ * gcc, make and realpath() call it on every path component: a build does
+ * hundreds of thousands, nearly all on non-links (EINVAL). The kernel
+ * resolves the path in the workload's own root with its own credentials
+ * and returns only link text: what the gofer would return.
+ */
+static const struct arg_rule rules_readlink[] = {
+    {1, {{.arg = 2, .op = RULE_EQ, .mask = 0x80000000ULL, .value = 0}}},
+};
+static const struct arg_rule rules_readlinkat[] = {
+    {1, {{.arg = 3, .op = RULE_EQ, .mask = 0x80000000ULL, .value = 0}}},
+};
+
 /* Column helpers of table.def. */
 /* clang-format off */
 #define sentry_sys_0 NULL
