@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <sys/prctl.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 #include "../syscalls/filter.h"
@@ -37,11 +38,21 @@ int gofer_run(int control_sock, int root_fd, struct moat_error *err)
 {
 	int r;
 
+	/* A name for ps and for tests that kill it (tests/integration/failclosed.sh). */
+	prctl(PR_SET_NAME, "moat-gofer");
 	/* Modes arrive with the caller's umask applied by the sentry. */
 	umask(0);
 	/* Refuse to serve unconfined. */
 	r = gofer_lockdown(err);
 	if (r < 0)
 		return r;
-	return gofer_serve_control(control_sock, root_fd, err);
+	r = gofer_serve_control(control_sock, root_fd, err);
+	if (r < 0)
+		return r;
+	/*
+	 * The sentry hung up: it died or the sandbox is ending. Either way the
+	 * monitor ends us; exiting first would only blur which process failed.
+	 */
+	for (;;)
+		pause();
 }

@@ -9,8 +9,8 @@
  * Serve requests until control_sock closes. root_fd is an O_PATH directory fd
  * of the sandbox's root; the calling process already lives in the sandbox's
  * mount namespace with that root. Installs the gofer's own seccomp filter
- * before serving. Returns only on error (-errno, err filled) or when the
- * control socket reaches end of stream (0).
+ * before serving. Returns only on error (-errno, err filled); when the
+ * control socket reaches end of stream it waits to be killed by the monitor.
  */
 int gofer_run(int control_sock, int root_fd, struct moat_error *err);
 

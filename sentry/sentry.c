@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <linux/audit.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -159,6 +160,7 @@ int sentry_run(const struct sentry_config *cfg, struct moat_error *err)
 	static struct sentry s;
 	int r;
 
+	prctl(PR_SET_NAME, "moat-sentry");
 	memset(&s, 0, sizeof(s));
 	pthread_mutex_init(&s.lock, NULL);
 	s.gofer_control = cfg->gofer_control;
