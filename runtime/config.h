@@ -3,6 +3,7 @@
 #ifndef MOAT_RUNTIME_CONFIG_H
 #define MOAT_RUNTIME_CONFIG_H
 
+#include <stddef.h>
 #include <sys/types.h>
 
 enum mount_kind {
@@ -20,6 +21,25 @@ struct mount_request {
 #define SANDBOX_MAX_MOUNTS 64
 #define SANDBOX_MAX_ENV	   256
 
+struct oci_config;
+
+/* What `moat create|run` adds: the bundle's container (NULL for `moat do`). */
+struct container_setup {
+	const struct oci_config *oci;
+	const char *bundle;  /* absolute */
+	const char *rootfs;  /* absolute, resolved on the host */
+	int rootfs_fd;	     /* detached (idmapped) rootfs tree from moat, or -1 */
+	int exec_fifo_fd;    /* O_PATH fd of the state dir's exec.fifo, or -1 */
+	int state_lock_fd;   /* moat's flock on the state dir: the monitor closes its copy */
+	int detach;	     /* outlive moat: setsid, no parent-death signal */
+	const char *uid_map; /* uid_map/gid_map text; NULL for moat do's default */
+	const char *gid_map;
+	uid_t user_uid; /* process.user, applied by pid 1 */
+	gid_t user_gid;
+	const gid_t *user_groups;
+	size_t n_user_groups;
+};
+
 struct sandbox_config {
 	char **argv; /* the command */
 	struct mount_request mounts[SANDBOX_MAX_MOUNTS];
@@ -36,6 +56,7 @@ struct sandbox_config {
 	const char *trace_file;
 	int preserve_fds;
 	int debug;
+	struct container_setup *container; /* NULL for `moat do` */
 
 	/* Filled by the runtime. */
 	uid_t caller_uid;

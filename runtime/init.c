@@ -3,6 +3,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
+#include <linux/securebits.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -18,6 +20,7 @@
 #include "../lib/log.h"
 #include "../syscalls/filter.h"
 #include "caps.h"
+#include "oci_config.h"
 #include "rootfs.h"
 #include "sync.h"
 
@@ -126,13 +129,20 @@ static void exec_command(struct sandbox_config *cfg, int pty_slave)
 		_exit(125);
 	if (chdir(cfg->cwd) < 0) {
 		if (cfg->cwd_explicit) {
-			fprintf(stderr, "moat: --cwd %s: %s\n", cfg->cwd, strerror(errno));
+			fprintf(stderr, "moat: %s %s: %s\n",
+				cfg->container ? "process.cwd" : "--cwd", cfg->cwd,
+				strerror(errno));
 			_exit(125);
 		}
 		if (chdir("/") < 0)
 			_exit(125);
 	}
-	execvpe(cfg->argv[0], cfg->argv, env);
+	if (cfg->container) {
+		environ = env; /* a container's PATH, not moat's, finds the command */
+		execvp(cfg->argv[0], cfg->argv);
+	} else {
+		execvpe(cfg->argv[0], cfg->argv, env);
+	}
 	report_exec_failure(cfg->argv[0], errno);
 }
 
@@ -140,6 +150,54 @@ static void init_fail(const struct init_fds *fds, struct moat_error *err)
 {
 	sync_send_error(fds->monitor, err);
 	_exit(125);
+}
+
+/*
+ * config.json's process.user. Capabilities are still needed after the uid
+ * changes (caps_drop_all empties the bounding set next), so the kernel's
+ * clearing of them on setuid is switched off first.
+ */
+static int become_process_user(const struct sandbox_config *cfg, struct moat_error *err)
+{
+	const struct container_setup *c = cfg->container;
+
+	if (prctl(PR_SET_SECUREBITS, SECBIT_NO_SETUID_FIXUP) < 0)
+		return moat_error_set(err, errno, "keep capabilities across setuid");
+	if (cfg->caller_uid == 0 && setgroups(c->n_user_groups, c->user_groups) < 0)
+		return moat_error_set(err, errno, "process.user.additionalGids");
+	if (setresgid(c->user_gid, c->user_gid, c->user_gid) < 0)
+		return moat_error_set(err, errno, "process.user.gid %u", (unsigned)c->user_gid);
+	if (setresuid(c->user_uid, c->user_uid, c->user_uid) < 0)
+		return moat_error_set(err, errno, "process.user.uid %u", (unsigned)c->user_uid);
+	return 0;
+}
+
+/*
+ * A created container waits here until `moat start` opens the state
+ * directory's exec FIFO for reading. The FIFO is reached through the O_PATH
+ * fd moat opened before the pivot; the open blocks until a reader comes.
+ */
+static int wait_for_start(struct container_setup *c, struct moat_error *err)
+{
+	char path[64];
+	int fd;
+
+	if (c->exec_fifo_fd < 0)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", c->exec_fifo_fd);
+	do
+		fd = open(path, O_WRONLY | O_CLOEXEC);
+	while (fd < 0 && errno == EINTR);
+	if (fd < 0)
+		return moat_error_set(err, errno, "open the exec FIFO");
+	if (write(fd, "0", 1) != 1) {
+		close(fd);
+		return moat_error_set(err, errno, "write the exec FIFO");
+	}
+	close(fd);
+	close(c->exec_fifo_fd);
+	c->exec_fifo_fd = -1;
+	return 0;
 }
 
 void init_main(struct sandbox_config *cfg, const struct init_fds *fds)
@@ -151,7 +209,7 @@ void init_main(struct sandbox_config *cfg, const struct init_fds *fds)
 
 	log_set_role("moat-init");
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (rootfs_enter(&err) < 0)
+	if (rootfs_enter(cfg->container && !cfg->container->oci->root_readonly, &err) < 0)
 		init_fail(fds, &err);
 	if (cfg->tty) {
 		int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
@@ -172,7 +230,11 @@ void init_main(struct sandbox_config *cfg, const struct init_fds *fds)
 	}
 	if (sync_send(fds->monitor, SYNC_ROOT_READY, 0, -1) < 0)
 		_exit(125);
+	if (cfg->container && become_process_user(cfg, &err) < 0)
+		init_fail(fds, &err);
 	if (caps_drop_all(&err) < 0)
+		init_fail(fds, &err);
+	if (cfg->container && wait_for_start(cfg->container, &err) < 0)
 		init_fail(fds, &err);
 	/* From here on every syscall of this process and its children is filtered. */
 	listener = filter_install_workload(&err);

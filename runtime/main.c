@@ -5,6 +5,7 @@
 
 #include "../lib/error.h"
 #include "../syscalls/print.h"
+#include "container.h"
 #include "do_options.h"
 #include "oci_config.h"
 #include "sandbox.h"
@@ -13,13 +14,20 @@
 
 static void usage(FILE *out)
 {
-	fputs("usage: moat COMMAND [ARG]...\n\n"
-	      "  do [OPTION]... -- CMD [ARG]...   run CMD in a sandbox (moat do --help)\n"
-	      "  syscalls [--markdown]            the syscall table and its dispositions\n"
-	      "  spec [--rootless] [--bundle DIR] write a default OCI config.json (as runc spec)\n"
-	      "  features                         what of the OCI runtime spec moat accepts (JSON)\n"
-	      "  version                          print the version\n",
-	      out);
+	fputs(
+	    "usage: moat COMMAND [ARG]...\n\n"
+	    "  do [OPTION]... -- CMD [ARG]...   run CMD in a sandbox (moat do --help)\n"
+	    "  syscalls [--markdown]            the syscall table and its dispositions\n"
+	    "  spec [--rootless] [--bundle DIR] write a default OCI config.json (as runc spec)\n"
+	    "  [--root DIR] [--log FILE] [--log-format text|json] [--debug] COMMAND\n"
+	    "    create [-b BUNDLE] [--pid-file F] [--console-socket S] ID\n"
+	    "    start ID | run [-b BUNDLE] [-d] [--keep] ID | state ID\n"
+	    "    kill [--all] ID [SIGNAL] | delete [--force] ID\n"
+	    "    list [--format table|json] [-q]\n"
+	    "                                   the OCI container lifecycle, as runc's\n"
+	    "  features                         what of the OCI runtime spec moat accepts (JSON)\n"
+	    "  version                          print the version\n",
+	    out);
 }
 
 static int cmd_do(int argc, char **argv)
@@ -58,6 +66,11 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 125;
 	}
+	/* runc's global options come first: "moat --root X create ..." */
+	if ((argv[1][0] == '-' && argv[1][1] == '-' && strcmp(argv[1], "--version") &&
+	     strcmp(argv[1], "--help")) ||
+	    (oci_cli_is_command(argv[1]) && strcmp(argv[1], "spec") && strcmp(argv[1], "features")))
+		return oci_cli_main(argc, argv, MOAT_VERSION);
 	if (!strcmp(argv[1], "do"))
 		return cmd_do(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "syscalls"))

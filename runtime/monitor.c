@@ -35,6 +35,15 @@ static void monitor_fail(int moat_sock, struct moat_error *err)
 	_exit(125);
 }
 
+/* Only pid 1 waits on the exec FIFO (`moat start`). */
+static void close_exec_fifo(struct sandbox_config *cfg)
+{
+	if (cfg->container && cfg->container->exec_fifo_fd >= 0) {
+		close(cfg->container->exec_fifo_fd);
+		cfg->container->exec_fifo_fd = -1;
+	}
+}
+
 static int become_inside_ids(const struct sandbox_config *cfg, struct moat_error *err)
 {
 	if (cfg->caller_uid == 0) {
@@ -136,6 +145,10 @@ static int receive_go(struct sandbox_config *cfg, int moat_sock, struct moat_err
 	expected = msg.value;
 	for (int i = 0; i < expected; i++) {
 		r = sync_recv(moat_sock, &msg, &fd);
+		if (r > 0 && msg.type == SYNC_MOUNT && msg.value == -1 && cfg->container) {
+			cfg->container->rootfs_fd = fd; /* the bundle's rootfs, idmapped */
+			continue;
+		}
 		if (r <= 0 || msg.type != SYNC_MOUNT || msg.value < 0 || msg.value >= cfg->nmounts)
 			return moat_error_setx(err, EPROTO, "bad mount hand-over from moat");
 		cfg->mounts[msg.value].fd = fd;
@@ -153,7 +166,10 @@ void monitor_main(struct sandbox_config *cfg, int moat_sock)
 	int status, r;
 
 	log_set_role("moat");
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	/* A created container outlives `moat create`: the monitor then has no
+	 * parent to die with, and leaves the caller's session. */
+	if (!cfg->container || !cfg->container->detach)
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 	/* Signals for the workload reach it through moat and pid 1; the monitor,
 	 * the gofer and the sentry end only by SIGKILL (from us or PDEATHSIG). */
 	for (int sig = 1; sig < NSIG; sig++)
@@ -161,7 +177,12 @@ void monitor_main(struct sandbox_config *cfg, int moat_sock)
 		    sig != SIGBUS && sig != SIGILL && sig != SIGFPE && sig != SIGABRT &&
 		    sig != SIGSYS && sig != SIGTRAP && sig < SIGRTMIN)
 			signal(sig, SIG_IGN);
-	setpgid(0, 0); /* the terminal's ^C is moat's to forward, not ours */
+	if (cfg->container && cfg->container->state_lock_fd >= 0)
+		close(cfg->container->state_lock_fd); /* else the lock outlives `moat create` */
+	if (cfg->container && cfg->container->detach)
+		setsid();
+	else
+		setpgid(0, 0); /* the terminal's ^C is moat's to forward, not ours */
 	if (receive_go(cfg, moat_sock, &err) < 0)
 		monitor_fail(moat_sock, &err);
 	if (become_inside_ids(cfg, &err) < 0)
@@ -194,6 +215,7 @@ void monitor_main(struct sandbox_config *cfg, int moat_sock)
 		close(moat_sock);
 		close(listener_pair[0]);
 		close(listener_pair[1]);
+		close_exec_fifo(cfg);
 		gofer_child(gofer_ctl[1], go_pipe[0]);
 	}
 	close(gofer_ctl[1]);
@@ -203,6 +225,7 @@ void monitor_main(struct sandbox_config *cfg, int moat_sock)
 	if (sentry_pid == 0) {
 		close(listener_pair[0]);
 		close(moat_sock);
+		close_exec_fifo(cfg);
 		sentry_child(cfg, gofer_ctl[0], listener_pair[1], proc_fd);
 	}
 	close(gofer_ctl[0]);
@@ -227,6 +250,7 @@ void monitor_main(struct sandbox_config *cfg, int moat_sock)
 	}
 	close(init_pair[1]);
 	close(listener_pair[0]);
+	close_exec_fifo(cfg);
 	if (init_pid < 0) {
 		moat_error_set(&err, errno, "start the sandbox's pid 1");
 		kill(gofer_pid, SIGKILL);

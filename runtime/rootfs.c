@@ -14,6 +14,7 @@
 
 #include "../lib/cleanup.h"
 #include "../lib/log.h"
+#include "container.h"
 #include "mounts.h"
 #include "userns.h"
 
@@ -190,7 +191,7 @@ static int build_toplevel(const struct sandbox_config *cfg, struct moat_error *e
 	return 0;
 }
 
-static int build_dev(struct moat_error *err)
+int rootfs_build_dev(struct moat_error *err)
 {
 	static const char *const devices[] = {"null",	 "zero", "full", "random",
 					      "urandom", "tty",	 NULL};
@@ -289,6 +290,8 @@ int rootfs_build(struct sandbox_config *cfg, struct moat_error *err)
 	r = mnt_mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL, err);
 	if (r < 0)
 		return r;
+	if (cfg->container)
+		return container_rootfs_build(cfg, err);
 	r = capture_binds(cfg, err);
 	if (r < 0)
 		return r;
@@ -310,7 +313,7 @@ int rootfs_build(struct sandbox_config *cfg, struct moat_error *err)
 	r = mnt_mount("tmpfs", NR("/tmp"), "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777", err);
 	if (r < 0)
 		return r;
-	r = build_dev(err);
+	r = rootfs_build_dev(err);
 	if (r < 0)
 		return moat_error_prefix(err, "/dev");
 	{
@@ -367,7 +370,7 @@ static int mask_paths(struct moat_error *err)
 	return 0;
 }
 
-int rootfs_enter(struct moat_error *err)
+int rootfs_enter(int root_writable, struct moat_error *err)
 {
 	int r;
 
@@ -386,8 +389,9 @@ int rootfs_enter(struct moat_error *err)
 		return moat_error_set(err, errno, "detach the old root");
 	if (chdir("/") < 0)
 		return moat_error_set(err, errno, "chdir /");
-	if (mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL) <
-	    0)
+	if (!root_writable &&
+	    mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL) <
+		0)
 		return moat_error_set(err, errno, "make / read-only");
 	if (mount(NULL, "/dev", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NOEXEC,
 		  NULL) < 0)

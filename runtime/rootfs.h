@@ -23,8 +23,13 @@ int rootfs_build(struct sandbox_config *cfg, struct moat_error *err);
 /*
  * Runs in the sandbox's pid 1 (so procfs is the sandbox's): mounts /proc with
  * runc's masked and read-only paths, pivots into ROOTFS_NEWROOT (every process
- * of this mount namespace follows), drops the old root and makes / read-only.
+ * of this mount namespace follows), drops the old root and makes / read-only
+ * (unless root_writable: a container whose root.readonly is false).
  */
-int rootfs_enter(struct moat_error *err);
+int rootfs_enter(int root_writable, struct moat_error *err);
+
+/* A fresh minimal /dev on ROOTFS_NEWROOT/dev (an existing directory): null,
+ * zero, full, random, urandom, tty, devpts with ptmx, shm, fd and std*. */
+int rootfs_build_dev(struct moat_error *err);
 
 #endif

@@ -57,7 +57,8 @@ static int prepare(struct sandbox_config *cfg, struct moat_error *err)
 				return moat_error_set(err, errno, "--strace: duplicate stderr");
 		}
 	}
-	cfg->tty = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+	if (!cfg->container) /* a container's terminal is process.terminal */
+		cfg->tty = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
 	return 0;
 }
 
@@ -72,13 +73,29 @@ static int send_mounts(struct sandbox_config *cfg, pid_t child, int sock, struct
 		return sync_send(sock, SYNC_GO, 0, -1);
 	for (int i = 0; i < cfg->nmounts; i++)
 		n += cfg->mounts[i].kind != MOUNT_TMPFS;
-	r = sync_send(sock, SYNC_GO, n, -1);
-	if (r < 0 || n == 0)
-		return r < 0 ? moat_error_set(err, -r, "start the sandbox") : 0;
 	snprintf(path, sizeof(path), "/proc/%d/ns/user", child);
 	userns = open(path, O_RDONLY | O_CLOEXEC);
 	if (userns < 0)
 		return moat_error_set(err, errno, "open %s", path);
+	if (cfg->container) {
+		/* The bundle's rootfs, idmapped so that ownership inside is the image's. */
+		_cleanup_close_ int fd = mnt_clone_tree(cfg->container->rootfs, 0, userns, err);
+
+		if (fd < 0)
+			log_debug("rootfs not idmapped (%s): owners not mapped appear as nobody",
+				  err->msg);
+		r = sync_send(sock, SYNC_GO, n + (fd >= 0), -1);
+		if (r < 0)
+			return moat_error_set(err, -r, "start the sandbox");
+		if (fd >= 0 && (r = sync_send(sock, SYNC_MOUNT, -1, fd)) < 0)
+			return moat_error_set(err, -r, "hand over the rootfs");
+		if (n == 0)
+			return 0;
+	} else {
+		r = sync_send(sock, SYNC_GO, n, -1);
+		if (r < 0 || n == 0)
+			return r < 0 ? moat_error_set(err, -r, "start the sandbox") : 0;
+	}
 	for (int i = 0; i < cfg->nmounts; i++) {
 		struct mount_request *m = &cfg->mounts[i];
 		_cleanup_close_ int fd = -1;
@@ -96,11 +113,10 @@ static int send_mounts(struct sandbox_config *cfg, pid_t child, int sock, struct
 	return 0;
 }
 
-static int wait_loop(struct sandbox_config *cfg, int sock, pid_t monitor)
+int sandbox_wait(struct sandbox_config *cfg, int sock, pid_t monitor, pid_t init_pid, int pty)
 {
 	struct pty_relay relay = {.master = -1};
 	_cleanup_close_ int sfd = -1;
-	pid_t init_pid = -1;
 	int code = -1;
 	sigset_t mask;
 
@@ -110,6 +126,8 @@ static int wait_loop(struct sandbox_config *cfg, int sock, pid_t monitor)
 	sigaddset(&mask, SIGWINCH);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (pty >= 0 && pty_relay_start(&relay, pty) < 0)
+		close(pty);
 
 	while (code < 0) {
 		struct pollfd pfd[4] = {{.fd = sock, .events = POLLIN},
@@ -173,46 +191,59 @@ static int wait_loop(struct sandbox_config *cfg, int sock, pid_t monitor)
 	return code;
 }
 
-int sandbox_run(struct sandbox_config *cfg)
+int sandbox_spawn(struct sandbox_config *cfg, int *sock_out, pid_t *monitor_out,
+		  struct moat_error *err)
 {
-	struct moat_error err = {0};
 	int sock[2], flags, r;
 	pid_t child;
 
-	log_set_debug(cfg->debug);
-	if (prepare(cfg, &err) < 0) {
-		moat_error_print(&err);
-		return 125;
-	}
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sock) < 0) {
-		perror("moat: socketpair");
-		return 125;
-	}
+	r = prepare(cfg, err);
+	if (r < 0)
+		return r;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sock) < 0)
+		return moat_error_set(err, errno, "socketpair");
 	flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWCGROUP;
 	if (!cfg->net_host)
 		flags |= CLONE_NEWNET;
 	fflush(NULL);
 	child = (pid_t)syscall(SYS_clone, flags | SIGCHLD, 0, 0, 0, 0);
 	if (child < 0) {
-		moat_error_set(&err, errno, "create the sandbox's namespaces");
-		moat_error_print(&err);
-		return 125;
+		r = moat_error_set(err, errno, "create the sandbox's namespaces");
+		close(sock[0]);
+		close(sock[1]);
+		return r;
 	}
 	if (child == 0) {
 		close(sock[0]);
 		monitor_main(cfg, sock[1]);
 	}
 	close(sock[1]);
-	r = userns_write_maps(child, cfg, &err);
+	r = userns_write_maps(child, cfg, err);
 	if (r == 0)
-		r = send_mounts(cfg, child, sock[0], &err);
+		r = send_mounts(cfg, child, sock[0], err);
 	if (r < 0) {
-		moat_error_print(&err);
 		kill(child, SIGKILL);
 		waitpid(child, NULL, 0);
+		close(sock[0]);
+		return r;
+	}
+	*sock_out = sock[0];
+	*monitor_out = child;
+	return 0;
+}
+
+int sandbox_run(struct sandbox_config *cfg)
+{
+	struct moat_error err = {0};
+	pid_t child;
+	int sock, r;
+
+	log_set_debug(cfg->debug);
+	if (sandbox_spawn(cfg, &sock, &child, &err) < 0) {
+		moat_error_print(&err);
 		return 125;
 	}
-	r = wait_loop(cfg, sock[0], child);
-	close(sock[0]);
+	r = sandbox_wait(cfg, sock, child, -1, -1);
+	close(sock);
 	return r;
 }

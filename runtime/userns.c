@@ -91,10 +91,19 @@ static int write_file(pid_t pid, const char *name, const char *text, struct moat
 
 int userns_write_maps(pid_t pid, const struct sandbox_config *cfg, struct moat_error *err)
 {
-	char uid_map[128], gid_map[128];
+	char uid_map[512], gid_map[512];
 	int r;
 
-	if (cfg->caller_uid == 0) {
+	if (cfg->container && cfg->container->uid_map) {
+		/* config.json's mappings, checked by the container code */
+		snprintf(uid_map, sizeof(uid_map), "%s", cfg->container->uid_map);
+		snprintf(gid_map, sizeof(gid_map), "%s", cfg->container->gid_map);
+		if (cfg->caller_uid != 0) {
+			r = write_file(pid, "setgroups", "deny", err);
+			if (r < 0)
+				return r;
+		}
+	} else if (cfg->caller_uid == 0) {
 		struct passwd *pw = getpwuid(0);
 		const char *name = pw ? pw->pw_name : "root";
 		struct id_range u, g;

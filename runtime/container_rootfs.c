@@ -1,0 +1,285 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The root of an OCI container: the bundle's rootfs instead of the host's
+ * overlay, then config.json's mounts in order. Runs in the monitor, in the
+ * sandbox's user and mount namespaces, while the host tree is still visible
+ * (bind sources are captured first). Mount points are resolved inside the
+ * rootfs (openat2 RESOLVE_IN_ROOT), so a symlink in an image cannot send a
+ * mount elsewhere; mounts then target the resolved fd.
+ */
+#include "container.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "../lib/cleanup.h"
+#include "../lib/log.h"
+#include "mounts.h"
+#include "oci_config.h"
+#include "rootfs.h"
+
+static int open_in_root(int root, const char *path, int flags)
+{
+	struct open_how how = {.flags = (uint64_t)(flags | O_CLOEXEC),
+			       .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS};
+
+	return (int)syscall(SYS_openat2, root, path, &how, sizeof(how));
+}
+
+/*
+ * mkdir -p of dest inside the rootfs (the last component a file if as_file),
+ * every step resolved in the root. Returns an O_PATH fd of the mount point.
+ */
+static int make_point(int root, const char *dest, int as_file, struct moat_error *err)
+{
+	char path[PATH_MAX];
+	char *p;
+	int fd;
+
+	if (snprintf(path, sizeof(path), "/%s", dest) >= (int)sizeof(path))
+		return moat_error_setx(err, ENAMETOOLONG, "mount point %s: too long", dest);
+	for (p = path + 1;; p++) {
+		int last = *p == '\0';
+		char saved = *p;
+
+		if (*p != '/' && !last)
+			continue;
+		*p = '\0';
+		fd = open_in_root(root, path, O_PATH);
+		if (fd < 0 && errno == ENOENT) {
+			char *slash = strrchr(path, '/');
+			_cleanup_close_ int parent = -1;
+
+			*slash = '\0';
+			parent = open_in_root(root, *path ? path : "/", O_PATH | O_DIRECTORY);
+			*slash = '/';
+			if (parent < 0)
+				return moat_error_set(err, errno, "mount point %s", path);
+			if (last && as_file) {
+				int f = openat(parent, slash + 1,
+					       O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+					       0644);
+				if (f >= 0)
+					close(f);
+			} else {
+				mkdirat(parent, slash + 1, 0755);
+			}
+			fd = open_in_root(root, path, O_PATH);
+		}
+		if (fd < 0)
+			return moat_error_set(err, errno, "mount point %s", path);
+		*p = saved;
+		if (last)
+			return fd;
+		close(fd);
+	}
+}
+
+static const char *fd_path(int fd, char *buf, size_t len)
+{
+	snprintf(buf, len, "/proc/self/fd/%d", fd);
+	return buf;
+}
+
+static int is_type(const struct oci_mount *m, const char *type)
+{
+	return m->type && !strcmp(m->type, type);
+}
+
+static int is_bind(const struct oci_mount *m)
+{
+	return (m->parsed.flags & MS_BIND) || is_type(m, "bind") || is_type(m, "rbind");
+}
+
+/* Capture a bind mount's source tree while the host is in view. */
+static int capture_source(const struct container_setup *c, const struct oci_mount *m,
+			  struct moat_error *err)
+{
+	char src[PATH_MAX];
+	int rec = (m->parsed.flags & MS_REC) || is_type(m, "rbind");
+	int fd;
+
+	if (!m->source)
+		return moat_error_setx(err, EINVAL, "mount %s: bind without a source",
+				       m->destination);
+	if (m->source[0] == '/')
+		snprintf(src, sizeof(src), "%s", m->source);
+	else
+		snprintf(src, sizeof(src), "%s/%s", c->bundle, m->source);
+	fd = open_tree(AT_FDCWD, src,
+		       OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (rec ? AT_RECURSIVE : 0));
+	if (fd < 0)
+		return moat_error_set(err, errno, "mount %s: bind source %s", m->destination, src);
+	return fd;
+}
+
+/* ro, nosuid, nodev, noexec and the r* attributes of a bind, on its tree. */
+static int set_bind_attrs(int tree, const struct oci_mount *m, struct moat_error *err)
+{
+	struct mount_attr attr = {0};
+	unsigned long f = m->parsed.flags;
+
+	attr.attr_set =
+	    (f & MS_RDONLY ? MOUNT_ATTR_RDONLY : 0) | (f & MS_NOSUID ? MOUNT_ATTR_NOSUID : 0) |
+	    (f & MS_NODEV ? MOUNT_ATTR_NODEV : 0) | (f & MS_NOEXEC ? MOUNT_ATTR_NOEXEC : 0);
+	if (attr.attr_set &&
+	    mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)
+		return moat_error_set(err, errno, "mount %s: options", m->destination);
+	if (m->parsed.rec_attr_set || m->parsed.rec_attr_clr) {
+		struct mount_attr rec = {.attr_set = m->parsed.rec_attr_set,
+					 .attr_clr = m->parsed.rec_attr_clr};
+
+		if (mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &rec, sizeof(rec)) < 0)
+			return moat_error_set(err, errno, "mount %s: recursive options",
+					      m->destination);
+	}
+	return 0;
+}
+
+static int attach_tree(int root, int tree, const char *dest, struct moat_error *err)
+{
+	struct stat st;
+	_cleanup_close_ int point = -1;
+
+	if (fstat(tree, &st) < 0)
+		return moat_error_set(err, errno, "mount %s", dest);
+	point = make_point(root, dest, !S_ISDIR(st.st_mode), err);
+	if (point < 0)
+		return point;
+	if (move_mount(tree, "", point, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return moat_error_set(err, errno, "mount %s", dest);
+	return 0;
+}
+
+/* Mounts moat makes itself (/proc, /dev and its pts and shm) or skips. */
+static int handled_by_moat(const struct oci_mount *m, const char *dest)
+{
+	if (is_type(m, "proc") && !strcmp(dest, "/proc"))
+		return 1; /* the sandbox's own procfs, mounted by pid 1 */
+	if ((is_type(m, "tmpfs") && (!strcmp(dest, "/dev") || !strcmp(dest, "/dev/shm"))) ||
+	    (is_type(m, "devpts") && !strcmp(dest, "/dev/pts"))) {
+		log_debug("mount %s: moat's minimal /dev provides it", dest);
+		return 1;
+	}
+	if (is_type(m, "cgroup") || is_type(m, "cgroup2")) {
+		log_debug("mount %s: cgroup file systems are not mounted yet; skipped", dest);
+		return 1;
+	}
+	return 0;
+}
+
+static int apply_mount(const struct container_setup *c, int root, const struct oci_mount *m,
+		       int tree, struct moat_error *err)
+{
+	char dest[PATH_MAX], buf[64];
+	_cleanup_close_ int point = -1;
+	unsigned long flags;
+
+	snprintf(dest, sizeof(dest), "%s%s", m->destination[0] == '/' ? "" : "/", m->destination);
+	if (handled_by_moat(m, dest))
+		return 0;
+	if (tree >= 0)
+		return set_bind_attrs(tree, m, err) < 0 ? -err->code
+							: attach_tree(root, tree, dest, err);
+	if (is_type(m, "sysfs")) {
+		/* sysfs belongs to the host's network namespace: a read-only view */
+		_cleanup_close_ int sys = mnt_clone_tree("/sys", 1, -1, err);
+
+		return sys < 0 ? moat_error_prefix(err, "mount %s", dest)
+			       : attach_tree(root, sys, dest, err);
+	}
+	(void)c;
+	point = make_point(root, dest, 0, err);
+	if (point < 0)
+		return point;
+	flags = m->parsed.flags & ~(MS_BIND | MS_REC | MS_REMOUNT);
+	if (mount(m->source ? m->source : m->type, fd_path(point, buf, sizeof(buf)), m->type, flags,
+		  m->parsed.data) < 0)
+		return moat_error_set(err, errno, "mount %s (%s%s%s)", dest,
+				      m->type ? m->type : "no type", *m->parsed.data ? ", " : "",
+				      m->parsed.data);
+	return 0;
+}
+
+/* /dev, /proc and /sys must be plain directories of the rootfs: the shared
+ * code mounts on them by path. */
+static int require_dir(int root, const char *name, struct moat_error *err)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	int fd = make_point(root, name, 0, err);
+
+	if (fd < 0)
+		return fd;
+	close(fd);
+	snprintf(path, sizeof(path), ROOTFS_NEWROOT "/%s", name);
+	if (lstat(path, &st) < 0 || !S_ISDIR(st.st_mode))
+		return moat_error_setx(err, ENOTDIR, "rootfs /%s: not a directory", name);
+	return 0;
+}
+
+int container_rootfs_build(struct sandbox_config *cfg, struct moat_error *err)
+{
+	struct container_setup *c = cfg->container;
+	const struct oci_config *oci = c->oci;
+	_cleanup_free_ int *trees = calloc(oci->n_mounts + 1, sizeof(int));
+	_cleanup_close_ int root = -1;
+	int r = 0;
+
+	if (!trees)
+		return moat_error_set(err, ENOMEM, "mounts");
+	for (size_t i = 0; i < oci->n_mounts; i++)
+		trees[i] = -1;
+	if (c->rootfs_fd < 0) {
+		c->rootfs_fd = mnt_clone_tree(c->rootfs, 0, -1, err);
+		if (c->rootfs_fd < 0)
+			return moat_error_prefix(err, "rootfs");
+	}
+	for (size_t i = 0; i < oci->n_mounts && r == 0; i++)
+		if (is_bind(&oci->mounts[i]) && !handled_by_moat(&oci->mounts[i], ""))
+			r = trees[i] = capture_source(c, &oci->mounts[i], err);
+	if (r < 0)
+		goto out;
+	r = mnt_mount("tmpfs", ROOTFS_STAGE, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0700", err);
+	if (r < 0)
+		goto out;
+	if (mkdir(ROOTFS_NEWROOT, 0755) < 0) {
+		r = moat_error_set(err, errno, "create %s", ROOTFS_NEWROOT);
+		goto out;
+	}
+	r = mnt_attach(c->rootfs_fd, ROOTFS_NEWROOT, err);
+	close(c->rootfs_fd);
+	c->rootfs_fd = -1;
+	if (r < 0)
+		goto out;
+	root = open(ROOTFS_NEWROOT, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0) {
+		r = moat_error_set(err, errno, "open the rootfs");
+		goto out;
+	}
+	r = require_dir(root, "proc", err);
+	if (r == 0)
+		r = require_dir(root, "dev", err);
+	if (r == 0)
+		r = rootfs_build_dev(err);
+	if (r < 0) {
+		moat_error_prefix(err, "/dev");
+		goto out;
+	}
+	for (size_t i = 0; i < oci->n_mounts && r == 0; i++)
+		r = apply_mount(c, root, &oci->mounts[i], trees[i], err);
+out:
+	for (size_t i = 0; i < oci->n_mounts; i++)
+		if (trees[i] >= 0)
+			close(trees[i]);
+	return r;
+}

@@ -1,0 +1,261 @@
+#!/usr/bin/env bash
+# The OCI lifecycle: moat run|create|start|state|kill|delete|list on a
+# busybox bundle, runc's errors (duplicate id, unknown id, wrong state,
+# malformed config.json, missing rootfs), and nothing left behind. As root
+# with `moat spec`, unprivileged with `moat spec --rootless`.
+. "$(dirname "$0")/helpers.sh" "$@"
+
+need python3 || { skip oci_lifecycle "python3 not installed"; finish; }
+# busybox-static's binary runs in a rootfs with no libraries.
+BUSYBOX=/bin/busybox
+[ -x "$BUSYBOX" ] && ! ldd "$BUSYBOX" >/dev/null 2>&1 ||
+	{ skip oci_lifecycle "a static /bin/busybox (busybox-static) is needed"; finish; }
+
+ROOT=$T/state
+OCI=(timeout -k 5 "$MOAT_TIMEOUT" "$MOAT" --root "$ROOT")
+SPEC_ARGS=()
+is_root || SPEC_ARGS=(--rootless)
+
+# make_bundle DIR PYTHON-STATEMENTS: a busybox rootfs and `moat spec`'s
+# config.json (no terminal), edited by the statements (the document is `d`).
+make_bundle() {
+	local dir=$1 edit=$2 x
+	mkdir -p "$dir/rootfs/bin" "$dir/rootfs/proc" "$dir/rootfs/dev" "$dir/rootfs/sys" \
+		"$dir/rootfs/tmp"
+	cp "$BUSYBOX" "$dir/rootfs/bin/busybox"
+	for x in sh echo cat sleep ls id grep hostname pwd env; do
+		ln -sf busybox "$dir/rootfs/bin/$x"
+	done
+	(cd "$dir" && "$MOAT" spec "${SPEC_ARGS[@]}") || return 1
+	python3 - "$dir/config.json" "$edit" <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["process"]["terminal"] = False
+exec(sys.argv[2])
+json.dump(d, open(sys.argv[1], "w"), indent=2)
+EOF
+}
+
+# state_field ID FIELD: one field of `moat state ID` ("" when it fails).
+state_field() {
+	"${OCI[@]}" state "$1" 2>/dev/null |
+		python3 -c 'import json, sys; print(json.load(sys.stdin)[sys.argv[1]])' "$2" 2>/dev/null
+}
+
+# wait_status ID STATUS: up to 10 s for the container to reach STATUS.
+wait_status() {
+	local i
+	for i in $(seq 100); do
+		[ "$(state_field "$1" status)" = "$2" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+alive() { kill -0 "$1" 2>/dev/null && ! grep -q '^[^)]*) [ZX]' "/proc/$1/stat" 2>/dev/null; }
+
+# --- run: the exit status, stdout, the bundle's env, hostname, cwd, trapping
+make_bundle "$T/run" 'd["process"]["args"] = ["sh", "-c", "echo hello; echo HOST=$(hostname); echo FOO=$FOO; pwd; id -u; grep ^Seccomp: /proc/self/status; exit 3"]
+d["process"]["env"].append("FOO=bar")
+d["process"]["cwd"] = "/tmp"' || fail run_bundle
+run_capture out err rc "${OCI[@]}" run -b "$T/run" r1
+assert_eq run_exit_status 3 "$rc" "stderr: $err"
+assert_contains run_stdout "$out" "hello"
+assert_contains run_hostname "$out" "HOST=moat"
+assert_contains run_env "$out" "FOO=bar"
+assert_contains run_cwd "$out" "/tmp"
+assert_contains run_root_inside "$out" $'\n0\n'
+# Mode 2 is a seccomp filter: the workload is trapped as under `moat do`.
+assert_contains run_filtered "$out" $'Seccomp:\t2'
+[ ! -e "$ROOT/r1" ] && pass run_removes_state || fail run_removes_state "$(ls -la "$ROOT")"
+
+# A missing command: 127, as a shell.
+make_bundle "$T/nocmd" 'd["process"]["args"] = ["no-such-command"]'
+run_capture out err rc "${OCI[@]}" run -b "$T/nocmd" r2
+assert_eq run_missing_command_127 127 "$rc" "stderr: $err"
+
+# process.user (root only: an unprivileged caller has one id inside).
+if is_root; then
+	make_bundle "$T/user" 'd["process"]["args"] = ["id"]
+d["process"]["user"] = {"uid": 1000, "gid": 1000}'
+	run_capture out err rc "${OCI[@]}" run -b "$T/user" r3
+	assert_eq run_process_user "uid=1000 gid=1000" "$out" "stderr: $err"
+else
+	skip run_process_user "needs root (a rootless container has one id)"
+fi
+
+# --- create, state, start, kill, delete
+make_bundle "$T/life" 'd["process"]["args"] = ["sleep", "1000"]'
+run_capture out err rc "${OCI[@]}" create -b "$T/life" --pid-file "$T/life.pid" c1
+assert_eq create_status_0 0 "$rc" "stderr: $err"
+assert_eq create_quiet "" "$out"
+assert_eq state_created created "$(state_field c1 status)"
+pid=$(state_field c1 pid)
+assert_eq pid_file_is_init "$pid" "$(cat "$T/life.pid" 2>/dev/null)"
+monitor=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["monitorPid"])' \
+	"$ROOT/c1/state.json" 2>/dev/null)
+alive "$pid" && pass created_init_alive || fail created_init_alive "pid $pid"
+assert_eq state_id c1 "$(state_field c1 id)"
+assert_eq state_bundle "$T/life" "$(state_field c1 bundle)"
+assert_eq state_rootfs "$T/life/rootfs" "$(state_field c1 rootfs)"
+run_capture out err rc "${OCI[@]}" list -q
+assert_eq list_quiet c1 "$out"
+run_capture out err rc "${OCI[@]}" list --format json
+assert_contains list_json "$out" '"status":"created"'
+
+# Duplicate id, and nothing of the running one is touched.
+run_capture out err rc "${OCI[@]}" create -b "$T/life" c1
+assert_eq duplicate_status_1 1 "$rc"
+assert_contains duplicate_message "$err" 'container with id "c1" already exists'
+assert_eq duplicate_keeps_first created "$(state_field c1 status)"
+
+run_capture out err rc "${OCI[@]}" start c1
+assert_eq start_status_0 0 "$rc" "stderr: $err"
+assert_eq state_running running "$(state_field c1 status)"
+[ ! -e "$ROOT/c1/exec.fifo" ] && pass start_removes_fifo || fail start_removes_fifo
+run_capture out err rc "${OCI[@]}" start c1
+assert_eq start_twice_fails 1 "$rc"
+assert_contains start_twice_message "$err" "cannot start an already running container"
+
+run_capture out err rc "${OCI[@]}" delete c1
+assert_eq delete_running_fails 1 "$rc"
+assert_contains delete_running_message "$err" "cannot delete container c1 that is not stopped: running"
+assert_eq delete_running_keeps_it running "$(state_field c1 status)"
+
+run_capture out err rc "${OCI[@]}" kill c1 TERM
+assert_eq kill_status_0 0 "$rc" "stderr: $err"
+wait_status c1 stopped && pass state_stopped_after_kill ||
+	fail state_stopped_after_kill "status: $(state_field c1 status)"
+assert_eq state_stopped_pid_0 0 "$(state_field c1 pid)"
+run_capture out err rc "${OCI[@]}" kill c1
+assert_eq kill_stopped_fails 1 "$rc"
+assert_contains kill_stopped_message "$err" "container not running"
+run_capture out err rc "${OCI[@]}" delete c1
+assert_eq delete_stopped 0 "$rc" "stderr: $err"
+[ ! -e "$ROOT/c1" ] && pass delete_removes_state || fail delete_removes_state
+! alive "$pid" && pass delete_no_init || fail delete_no_init "pid $pid"
+sleep 0.2
+[ -n "$monitor" ] && ! alive "$monitor" && pass delete_no_monitor || fail delete_no_monitor "pid $monitor"
+
+# --- delete --force of a running container; kill by number; run -d
+make_bundle "$T/force" 'd["process"]["args"] = ["sleep", "1000"]'
+run_capture out err rc "${OCI[@]}" run -d -b "$T/force" c2
+assert_eq run_detach_status_0 0 "$rc" "stderr: $err"
+assert_eq run_detach_running running "$(state_field c2 status)"
+pid=$(state_field c2 pid)
+run_capture out err rc "${OCI[@]}" kill c2 0
+assert_eq kill_signal_0 0 "$rc" "stderr: $err"
+run_capture out err rc "${OCI[@]}" kill c2 SIGNOPE
+assert_eq kill_bad_signal 1 "$rc"
+run_capture out err rc "${OCI[@]}" delete --force c2
+assert_eq delete_force 0 "$rc" "stderr: $err"
+[ ! -e "$ROOT/c2" ] && ! alive "$pid" && pass delete_force_leaves_nothing ||
+	fail delete_force_leaves_nothing "$(ls "$ROOT")"
+
+# A created container can be deleted (runc's behaviour), killing its pid 1.
+run_capture out err rc "${OCI[@]}" create -b "$T/force" c3
+pid=$(state_field c3 pid)
+run_capture out err rc "${OCI[@]}" delete c3
+assert_eq delete_created 0 "$rc" "stderr: $err"
+[ ! -e "$ROOT/c3" ] && ! alive "$pid" && pass delete_created_leaves_nothing ||
+	fail delete_created_leaves_nothing
+
+# --- errors
+for cmd in state start kill delete; do
+	run_capture out err rc "${OCI[@]}" $cmd nope
+	assert_eq "${cmd}_unknown_status_1" 1 "$rc"
+	assert_contains "${cmd}_unknown_message" "$err" 'container "nope" does not exist'
+done
+
+mkdir -p "$T/bad"
+printf '{\n  "ociVersion": "1.2.0",\n  "process": {"args": ["sh"],, "cwd": "/"},\n  "root": {"path": "rootfs"}\n}\n' >"$T/bad/config.json"
+run_capture out err rc "${OCI[@]}" create -b "$T/bad" b1
+assert_eq bad_config_status_1 1 "$rc"
+assert_contains bad_config_names_file "$err" "$T/bad/config.json: line 3, column"
+assert_contains bad_config_invalid_json "$err" "invalid JSON"
+[ ! -e "$ROOT/b1" ] && pass bad_config_no_state || fail bad_config_no_state
+
+make_bundle "$T/typo" 'd["process"]["user"]["uid"] = "zero"'
+run_capture out err rc "${OCI[@]}" run -b "$T/typo" b2
+assert_eq bad_type_status_1 1 "$rc"
+assert_contains bad_type_message "$err" "process.user.uid: expected an integer, got string"
+
+make_bundle "$T/noroot" 'd["root"]["path"] = "missing"'
+run_capture out err rc "${OCI[@]}" create -b "$T/noroot" b3
+assert_eq missing_rootfs_status_1 1 "$rc"
+assert_contains missing_rootfs_message "$err" "rootfs (\"$T/noroot/missing\") does not exist"
+[ ! -e "$ROOT/b3" ] && pass missing_rootfs_no_state || fail missing_rootfs_no_state
+
+run_capture out err rc "${OCI[@]}" create -b "$T/life" 'bad/id'
+assert_eq bad_id_status_1 1 "$rc"
+assert_contains bad_id_message "$err" 'invalid container id'
+
+run_capture out err rc timeout 10 "$MOAT" --systemd-cgroup --root "$ROOT" list
+assert_eq systemd_cgroup_status_1 1 "$rc"
+assert_eq systemd_cgroup_message "moat: --systemd-cgroup: not supported" "$err"
+
+# A failed set-up leaves nothing: a terminal without a console socket.
+make_bundle "$T/tty" 'd["process"]["terminal"] = True
+d["process"]["args"] = ["sh", "-c", "ls -l /proc/self/fd/0; echo done"]'
+run_capture out err rc "${OCI[@]}" create -b "$T/tty" t1
+assert_eq tty_without_socket_1 1 "$rc"
+assert_contains tty_without_socket_message "$err" "console socket"
+
+# --- process.terminal: the pty master goes to --console-socket (SCM_RIGHTS)
+cat >"$T/recv.py" <<'EOF'
+import array, os, select, socket, sys, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.bind(sys.argv[1])
+s.listen(1)
+c, _ = s.accept()
+msg, anc, _, _ = c.recvmsg(1024, socket.CMSG_LEN(4))
+fds = array.array("i")
+for level, kind, data in anc:
+    fds.frombytes(data[:4])
+out, end = b"", time.time() + 20
+while time.time() < end and b"done" not in out:
+    if select.select([fds[0]], [], [], 0.5)[0]:
+        try:
+            chunk = os.read(fds[0], 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        out += chunk
+sys.stdout.write(out.decode(errors="replace"))
+EOF
+python3 "$T/recv.py" "$T/console.sock" >"$T/console.out" 2>&1 &
+recv=$!
+for i in $(seq 50); do [ -S "$T/console.sock" ] && break; sleep 0.1; done
+run_capture out err rc "${OCI[@]}" create -b "$T/tty" --console-socket "$T/console.sock" t2
+assert_eq console_socket_create 0 "$rc" "stderr: $err"
+run_capture out err rc "${OCI[@]}" start t2
+assert_eq console_socket_start 0 "$rc" "stderr: $err"
+wait "$recv"
+assert_contains console_socket_pty "$(cat "$T/console.out")" "/dev/pts/0"
+wait_status t2 stopped || true
+run_capture out err rc "${OCI[@]}" delete t2
+assert_eq console_socket_delete 0 "$rc" "stderr: $err"
+
+# --- hooks in the runtime's namespaces, with the state on stdin
+make_bundle "$T/hooks" 'd["process"]["args"] = ["true"]
+h = lambda name: [{"path": "/bin/sh", "args": ["sh", "-c", "cat > \"$0\"", "'"$T"'/hook." + name]}]
+d["hooks"] = {k: h(k) for k in ("prestart", "createRuntime", "poststart", "poststop")}'
+ln -sf busybox "$T/hooks/rootfs/bin/true"
+run_capture out err rc "${OCI[@]}" run -b "$T/hooks" h1
+assert_eq hooks_run 0 "$rc" "stderr: $err"
+for k in prestart createRuntime poststart poststop; do
+	assert_contains "hook_$k" "$(cat "$T/hook.$k" 2>/dev/null)" '"id":"h1"'
+done
+assert_contains hook_poststart_running "$(cat "$T/hook.poststart" 2>/dev/null)" '"status":"running"'
+make_bundle "$T/badhook" 'd["hooks"] = {"createRuntime": [{"path": "/bin/false"}]}'
+run_capture out err rc "${OCI[@]}" create -b "$T/badhook" h2
+assert_eq failing_hook_status_1 1 "$rc"
+assert_contains failing_hook_message "$err" "createRuntime hook /bin/false: exit status 1"
+[ ! -e "$ROOT/h2" ] && pass failing_hook_no_state || fail failing_hook_no_state
+
+# --- nothing left behind
+assert_eq root_empty "" "$(ls -A "$ROOT")"
+left=$(pgrep -f -- "--root $ROOT" || true)
+assert_eq no_processes_left "" "$left" "$(ps -o pid,args -p "${left:-1}" 2>/dev/null)"
+finish
