@@ -125,6 +125,21 @@ static void sentry_child(const struct sandbox_config *cfg, int control, int list
 	_exit(1);
 }
 
+/*
+ * After pid 1 is gone the sentry exits by itself once its workers have
+ * answered what was in flight (sentry_run); give it a moment before SIGKILL.
+ */
+static void wait_sentry_drain(pid_t sentry_pid)
+{
+	const struct timespec tick = {.tv_nsec = 5 * 1000 * 1000};
+
+	for (int i = 0; i < 200; i++) {
+		if (waitpid(sentry_pid, NULL, WNOHANG) != 0)
+			return;
+		nanosleep(&tick, NULL);
+	}
+}
+
 static pid_t fork_init(struct sandbox_config *cfg, const struct init_fds *fds)
 {
 	pid_t pid = (pid_t)syscall(SYS_clone, CLONE_NEWPID | SIGCHLD, 0, 0, 0, 0);
@@ -163,7 +178,7 @@ void monitor_main(struct sandbox_config *cfg, int moat_sock)
 	pid_t gofer_pid, sentry_pid, init_pid;
 	_cleanup_close_ int proc_fd = -1;
 	struct sync_msg msg;
-	int status, r;
+	int status, r, sentry_done = 0;
 
 	log_set_role("moat");
 	/* A created container outlives `moat create`: the monitor then has no
@@ -289,6 +304,9 @@ void monitor_main(struct sandbox_config *cfg, int moat_sock)
 			int code =
 			    WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
 
+			/* Let the sentry finish its last answers (and --strace lines). */
+			if (!sentry_done)
+				wait_sentry_drain(sentry_pid);
 			kill(gofer_pid, SIGKILL);
 			kill(sentry_pid, SIGKILL);
 			/* A set-up failure of pid 1 arrives as a message before its exit. */
@@ -302,6 +320,11 @@ void monitor_main(struct sandbox_config *cfg, int moat_sock)
 		}
 		if (pid != gofer_pid && pid != sentry_pid)
 			continue;
+		/* The sentry leaves cleanly only once no task uses the filter. */
+		if (pid == sentry_pid && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+			sentry_done = 1;
+			continue;
+		}
 		/* Never fail open: without its sentry or gofer the sandbox ends. */
 		who = pid == gofer_pid ? "gofer" : "sentry";
 		kill(init_pid, SIGKILL);

@@ -142,9 +142,14 @@ static void *worker_main(void *arg)
 		if (r == -EAGAIN)
 			continue;
 		if (r == -ESHUTDOWN) {
-			/* Every filtered task is gone; the monitor ends us. */
-			for (;;)
-				pause();
+			/*
+			 * Every filtered task is gone. The last worker out ends
+			 * the sentry; the others may still be answering (and
+			 * tracing) a call in flight.
+			 */
+			if (atomic_fetch_sub(&s->workers, 1) == 1)
+				_exit(0);
+			return NULL;
 		}
 		if (r < 0) {
 			log_errno(r, "seccomp listener");
