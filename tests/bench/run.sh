@@ -6,10 +6,11 @@
 #   tests/bench/run.sh [--quick] [--out DIR] [--only LIST] [BUILD_DIR]
 #
 # --quick   fewer repetitions and smaller sizes, no googletest (a smoke run,
-#           about 4 minutes; the full run takes about 25);
-#           the report goes to $MOAT_BENCH_DIR/results/ unless --out says
+#           about 4 minutes; the full run takes about 25); results and
+#           report in $MOAT_BENCH_DIR/results-quick/ unless --out says
 # --out     where performance.md and the PNG go (full run: docs/)
-# --only    comma-separated parts: rtt,micro,startup,build,files,python,rss,profile
+# --only    comma-separated parts: rtt,micro,startup,build,files,python,rss,profile;
+#           the others keep their results from an earlier run of the same mode
 # BUILD_DIR the cmake build directory holding moat (default: build)
 #
 # Every number is a ratio taken in the same run: each round runs every tool
@@ -32,7 +33,7 @@ while [ $# -gt 0 ]; do
 	--quick) quick=1 ;;
 	--out) out=$2; shift ;;
 	--only) only=$2; shift ;;
-	-h | --help) sed -n '2,20p' "$0"; exit 0 ;;
+	-h | --help) sed -n '2,19p' "$0"; exit 0 ;;
 	*) build=$1 ;;
 	esac
 	shift
@@ -41,6 +42,7 @@ case $build in /*) ;; *) build=$root/$build ;; esac
 moat=$build/moat
 work=${MOAT_BENCH_DIR:-/var/tmp/moat-bench}
 res=$work/results
+[ $quick = 0 ] || res=$work/results-quick
 bin=$work/bin
 [ -n "$out" ] || { [ $quick = 1 ] && out=$res || out=$root/docs; }
 
@@ -48,8 +50,10 @@ if [ $quick = 1 ]; then
 	reps=3 gen_files=20 scale=10 files_n=1000 io_mib=20 startup_runs=3
 	find_root=/usr/include tar_dir=/usr/include/linux gtest_targets="(skipped)"
 else
+	# find walks /usr/include and /usr/share (5,300 directories), not all of
+	# /usr (17,000): proot and strace -f take 30 s a round on /usr.
 	reps=5 gen_files=200 scale=1 files_n=10000 io_mib=200 startup_runs=10
-	find_root=/usr tar_dir=/usr/include gtest_targets="gtest gtest_main"
+	find_root="/usr/include /usr/share" tar_dir=/usr/include gtest_targets="gtest gtest_main"
 fi
 
 log() { printf '%s bench: %s\n' "$(date +%T)" "$*" >&2; }
@@ -59,7 +63,8 @@ shuffle() { printf '%s\n' "$@" | shuf; }
 sh "$here/deps.sh"
 [ -x "$moat" ] || { echo "bench: $moat not built (make build)" >&2; exit 1; }
 mkdir -p "$work" "$bin" "$res/hf"
-rm -f "$res"/*.tsv "$res"/*.txt "$res"/*.log "$res"/*.err "$res"/hf/*.json
+# Each part replaces its own results, so that --only re-runs one of them.
+rm -f "$res"/*.log "$res"/*.err
 start_time=$(date +%s)
 
 # --- programs -------------------------------------------------------------
@@ -89,6 +94,7 @@ cc -O2 -Wall -o "$bin/seqpacket_rtt" "$here/seqpacket_rtt.c"
 	echo "tools=bwrap $(bwrap --version | awk '{print $2}'), proot $(dpkg-query -W -f='${Version}' proot), crun $(crun --version | awk 'NR==1 {print $3}'), runc $(runc --version | awk 'NR==1 {print $3}'), strace $(strace -V | awk 'NR==1 {print $4}'), hyperfine $(hyperfine --version | awk '{print $2}'), gcc $(gcc -dumpfullversion)"
 	echo "cgroup=$(stat -f -c %T /sys/fs/cgroup)$(mountpoint -q /sys/fs/cgroup/unified 2>/dev/null && echo " + v2 at /sys/fs/cgroup/unified (controllers: $(cat /sys/fs/cgroup/unified/cgroup.controllers))")"
 } >"$res/machine.txt"
+"$moat" syscalls >"$res/syscalls.txt" # the dispositions, for report.py
 
 # --- how each tool runs a command -------------------------------------------
 bwrap_args=(--unshare-all --die-with-parent --ro-bind / / --bind "$work" "$work"
@@ -114,6 +120,7 @@ run_under() {
 	case $tool in
 	native) "$@" ;;
 	moat) "$moat" do --rw "$work" -- "$@" ;;
+	moat-cpu0) taskset -c 0 "$moat" do --rw "$work" -- "$@" ;;
 	bwrap) bwrap "${bwrap_args[@]}" --chdir "$PWD" -- "$@" ;;
 	proot) proot -w "$PWD" "$@" ;;
 	strace) strace -f -o /dev/null "$@" ;;
@@ -123,20 +130,22 @@ run_under() {
 # --- micro: the bare trap round trip ------------------------------------------
 if want rtt; then
 	log "unotify round trip (empty supervisor), SOCK_SEQPACKET round trip"
+	rm -f "$res/rtt.tsv"
 	placements="same free"
-	[ "$(nproc)" -ge 2 ] && placements="same cross free"
+	[ "$(nproc)" -ge 2 ] && placements="same cross task free"
 	for r in $(seq "$reps"); do
 		for p in $(shuffle $placements); do
 			for w in $(shuffle plain epoll sync sync-recv); do
 				n=$((200000 / scale))
-				[ "$p" != same ] && n=$((20000 / scale))
+				[ "$p" != same ] && n=$((10000 / scale))
 				"$bin/unotify_rtt" "$p" "$w" "$n" |
 					awk -v r="$r" '{print r "\t" $1 "\t" $2 "\t" $3}' >>"$res/rtt.tsv" ||
 					log "unotify_rtt $p $w failed"
 			done
 			# The sentry -> gofer hop of a path call, without the gofer's work.
+			[ "$p" = task ] && continue
 			n=$((100000 / scale))
-			[ "$p" != same ] && n=$((20000 / scale))
+			[ "$p" != same ] && n=$((10000 / scale))
 			"$bin/seqpacket_rtt" "$p" "$n" |
 				awk -v r="$r" '{print r "\t" $1 "\tseqpacket\t" $2}' >>"$res/rtt.tsv" ||
 				log "seqpacket_rtt $p failed"
@@ -147,6 +156,7 @@ fi
 # --- micro: per-operation cost --------------------------------------------------
 if want micro; then
 	log "per-operation cost"
+	rm -f "$res/micro.tsv"
 	mdir=$work/micro
 	mkdir -p "$mdir"
 	# op:iterations (full run)
@@ -160,6 +170,8 @@ fork:2000 exec:500"
 			tools="native moat proot strace"
 			# A reference: an allow-all seccomp filter, natively only.
 			[ "$op" = getppid-filtered ] && tools=native
+			# moat with every process on CPU 0: no wake-up crosses CPUs.
+			case $op in stat | open) tools="$tools moat-cpu0" ;; esac
 			for tool in $(shuffle $tools); do
 				m=$n
 				# ptrace stops on every system call: 100-300 µs for a getppid.
@@ -194,6 +206,7 @@ bench() {
 	shift
 	specs=("$@")
 	log "$name ($reps rounds: ${specs[*]%%:*})"
+	rm -f "$res/hf/$name"-*.json
 	for r in $(seq "$reps"); do
 		args=()
 		while read -r spec; do
@@ -271,15 +284,15 @@ if want build; then
 	bench build-gen 1 0 --prepare "make -s -C $gen clean" -- "${specs[@]}"
 
 	# A real tree shipped by Debian: googletest (/usr/src/googletest, C++,
-	# CMake), configured once natively; the timed part is make -j2. Too slow
-	# for --quick (about 12 s per build, 15 builds).
+	# CMake's default build type), configured natively first; the timed part
+	# is make -j2. Too slow for --quick (25 builds of about 7 s).
 	gt=$work/googletest
 	if [ $quick = 1 ]; then
 		log "build-gtest: skipped in --quick"
-	elif [ ! -f "$gt/Makefile" ]; then
+	else
 		rm -rf "$gt"
 		mkdir -p "$gt"
-		(cd "$gt" && cmake -S /usr/src/googletest -B . -DCMAKE_BUILD_TYPE=Release >/dev/null)
+		(cd "$gt" && cmake -S /usr/src/googletest -B . >/dev/null)
 	fi
 	if [ $quick = 0 ]; then
 		cd "$gt"
@@ -323,6 +336,7 @@ if want rss; then
 	gen=$work/gen-project
 	[ -f "$gen/Makefile" ] || sh "$here/gen_project.sh" "$gen" "$gen_files"
 	make -s -C "$gen" clean
+	rm -f "$res/rss.tsv"
 	bash "$here/rss.sh" "$moat" idle "$work" -- sleep 2 >>"$res/rss.tsv"
 	(cd "$gen" && bash "$here/rss.sh" "$moat" build "$work" -- make -s -j2) >>"$res/rss.tsv"
 	make -s -C "$gen" clean

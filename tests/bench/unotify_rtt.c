@@ -8,7 +8,8 @@
  *   unotify_rtt PLACEMENT WAKE ITERATIONS     prints "PLACEMENT WAKE us_per_rtt"
  *
  * PLACEMENT: same (both pinned to CPU 0), cross (child on CPU 0, supervisor
- * on CPU 1), free (no pinning; the scheduler decides, as for moat today).
+ * on CPU 1), task (only the child pinned, to CPU 0: where does the scheduler
+ * wake the supervisor?), free (no pinning; the scheduler decides).
  * WAKE: how the supervisor waits and is woken.
  *   plain      blocks in NOTIF_RECV; the kernel's default wake-ups
  *   epoll      waits in epoll_wait on the listener, then NOTIF_RECV
@@ -215,8 +216,9 @@ int main(int argc, char **argv)
 	pid_t pid;
 
 	if (argc != 4) {
-		fprintf(stderr, "usage: unotify_rtt same|cross|free plain|epoll|sync|sync-recv "
-				"ITERATIONS\n");
+		fprintf(stderr,
+			"usage: unotify_rtt same|cross|task|free plain|epoll|sync|sync-recv "
+			"ITERATIONS\n");
 		return 2;
 	}
 	if (strcmp(argv[1], "same") == 0) {
@@ -224,6 +226,8 @@ int main(int argc, char **argv)
 	} else if (strcmp(argv[1], "cross") == 0) {
 		child_cpu = 0;
 		supervisor_cpu = 1;
+	} else if (strcmp(argv[1], "task") == 0) {
+		child_cpu = 0;
 	} else if (strcmp(argv[1], "free") != 0) {
 		return 2;
 	}
