@@ -16,6 +16,7 @@
 #include "../lib/log.h"
 #include "container.h"
 #include "mounts.h"
+#include "oci_config.h"
 #include "userns.h"
 
 #define NR(p) ROOTFS_NEWROOT p
@@ -325,47 +326,33 @@ int rootfs_build(struct sandbox_config *cfg, struct moat_error *err)
 	return apply_requests(cfg, err);
 }
 
-/* runc's defaults (runtime-spec config-linux.md examples, runc spec). */
-static const char *const masked_paths[] = {
-    "/proc/acpi",
-    "/proc/asound",
-    "/proc/kcore",
-    "/proc/keys",
-    "/proc/latency_stats",
-    "/proc/timer_list",
-    "/proc/timer_stats",
-    "/proc/sched_debug",
-    "/proc/scsi",
-    "/sys/firmware",
-    NULL,
-};
-static const char *const readonly_paths[] = {
-    "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger", NULL,
-};
+/* runc's default masked and read-only paths, shared with `moat spec`. */
 
 static int mask_paths(struct moat_error *err)
 {
 	char path[PATH_MAX];
 	struct stat st;
 
-	for (int i = 0; masked_paths[i]; i++) {
-		snprintf(path, sizeof(path), NR("%s"), masked_paths[i]);
+	for (int i = 0; oci_default_masked_paths[i]; i++) {
+		snprintf(path, sizeof(path), NR("%s"), oci_default_masked_paths[i]);
 		if (stat(path, &st) < 0)
 			continue;
 		if (S_ISDIR(st.st_mode)) {
 			if (mount("tmpfs", path, "tmpfs", MS_RDONLY, "size=0") < 0)
-				return moat_error_set(err, errno, "mask %s", masked_paths[i]);
+				return moat_error_set(err, errno, "mask %s",
+						      oci_default_masked_paths[i]);
 		} else if (mount(NR("/dev/null"), path, NULL, MS_BIND, NULL) < 0) {
-			return moat_error_set(err, errno, "mask %s", masked_paths[i]);
+			return moat_error_set(err, errno, "mask %s", oci_default_masked_paths[i]);
 		}
 	}
-	for (int i = 0; readonly_paths[i]; i++) {
-		snprintf(path, sizeof(path), NR("%s"), readonly_paths[i]);
+	for (int i = 0; oci_default_readonly_paths[i]; i++) {
+		snprintf(path, sizeof(path), NR("%s"), oci_default_readonly_paths[i]);
 		if (stat(path, &st) < 0)
 			continue;
 		if (mount(path, path, NULL, MS_BIND | MS_REC, NULL) < 0 ||
 		    mnt_make_readonly(path, err) < 0)
-			return moat_error_set(err, errno, "make %s read-only", readonly_paths[i]);
+			return moat_error_set(err, errno, "make %s read-only",
+					      oci_default_readonly_paths[i]);
 	}
 	return 0;
 }

@@ -1,10 +1,12 @@
 #!/bin/sh
-# Install the Debian packages moat needs to build and test, if any is missing.
-# Idempotent and silent when everything is present.
+# Install the Debian packages moat needs to build and test, if any is missing,
+# plus any package named on the command line (tests/bench/deps.sh adds the
+# benchmark's peers). Idempotent and silent when everything is present.
 set -eu
 PKGS="build-essential cmake pkg-config libseccomp-dev liburing-dev libcmocka-dev libjansson-dev
 libunwind-dev uidmap busybox-static python3 git make gcc tar coreutils findutils
-procps util-linux iproute2 xz-utils sqlite3"
+procps util-linux iproute2 xz-utils sqlite3 strace"
+PKGS="$PKGS $*"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
