@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../gofer/client.h"
@@ -143,13 +144,20 @@ static void *worker_main(void *arg)
 			continue;
 		if (r == -ESHUTDOWN) {
 			/*
-			 * Every filtered task is gone. The last worker out ends
-			 * the sentry; the others may still be answering (and
-			 * tracing) a call in flight.
+			 * Every filtered task is gone. Wait until every other
+			 * worker is back in receive() (any call in flight is
+			 * answered and traced), then end the sentry. Idle
+			 * workers sleep in exclusive epoll sets that the hang-up
+			 * may not wake, so do not wait for them to notice.
 			 */
-			if (atomic_fetch_sub(&s->workers, 1) == 1)
-				_exit(0);
-			return NULL;
+			const struct timespec tick = {.tv_nsec = 1000 * 1000};
+
+			for (int i = 0; i < 1000; i++) {
+				if (atomic_load(&s->idle) >= atomic_load(&s->workers) - 1)
+					break;
+				nanosleep(&tick, NULL);
+			}
+			_exit(0);
 		}
 		if (r < 0) {
 			log_errno(r, "seccomp listener");
