@@ -33,7 +33,7 @@ while [ $# -gt 0 ]; do
 	--quick) quick=1 ;;
 	--out) out=$2; shift ;;
 	--only) only=$2; shift ;;
-	-h | --help) sed -n '2,19p' "$0"; exit 0 ;;
+	-h | --help) sed -n '2,20p' "$0"; exit 0 ;;
 	*) build=$1 ;;
 	esac
 	shift
@@ -81,7 +81,7 @@ cc -O2 -Wall -o "$bin/seqpacket_rtt" "$here/seqpacket_rtt.c"
 	echo "kernel=$(uname -r)"
 	echo "os=$(. /etc/os-release && echo "$PRETTY_NAME")"
 	echo "memory=$(free -g | awk '/^Mem:/ {print $2 " GiB"}')"
-	echo "moat=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$root" diff --quiet HEAD 2>/dev/null || echo ' (with uncommitted changes)')"
+	echo "moat=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$root" diff --quiet HEAD -- . ':!tests/bench' ':!docs' 2>/dev/null || echo ' (with uncommitted changes)')"
 	echo "mode=$([ $quick = 1 ] && echo quick || echo full)"
 	echo "reps=$reps"
 	echo "gen_files=$gen_files"
@@ -353,5 +353,5 @@ fi
 
 echo "elapsed=$(($(date +%s) - start_time)) s" >>"$res/machine.txt"
 log "report -> $out"
-python3 "$here/report.py" "$res" "$out"
+PYTHONDONTWRITEBYTECODE=1 python3 "$here/report.py" "$res" "$out"
 log "done in $(($(date +%s) - start_time)) s"
