@@ -9,6 +9,7 @@
 #include "client.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,7 @@ int gofer_channel_open(int control_sock, struct gofer_channel *ch)
 	ch->sock = -1;
 	ch->next_id = 1;
 	ch->buf = NULL;
+	ch->hook = NULL;
 	buf = malloc(GOFER_MSG_MAX);
 	if (!buf)
 		return -ENOMEM;
@@ -63,12 +65,37 @@ void gofer_channel_close(struct gofer_channel *ch)
 	ch->buf = NULL;
 }
 
+/* Wait until the reply can be read, serving the hook meanwhile. */
+static int wait_reply(const struct gofer_channel *ch, const struct gofer_wait_hook *hook)
+{
+	struct pollfd pfd[2] = {{.fd = ch->sock, .events = POLLIN},
+				{.fd = hook ? hook->fd : -1, .events = POLLIN}};
+
+	if (!hook || hook->fd < 0)
+		return 0;
+	for (;;) {
+		int n = poll(pfd, 2, -1);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (pfd[1].revents) {
+			hook->ready(hook->arg);
+			return 0;
+		}
+		if (pfd[0].revents)
+			return 0;
+	}
+}
+
 int64_t gofer_channel_call(struct gofer_channel *ch, uint16_t op, int32_t flags, uint32_t mode,
 			   uint64_t arg, const struct gofer_creds *creds, const char *path,
 			   uint32_t path_len, const char *path2, uint32_t path2_len,
 			   const void *data, uint32_t data_len, void *out, size_t out_cap,
 			   uint32_t *out_len, int *out_fd)
 {
+	const struct gofer_wait_hook *hook = ch->hook;
 	_cleanup_close_ int fd = -1;
 	struct gofer_reply hdr;
 	const void *reply_data;
@@ -76,6 +103,7 @@ int64_t gofer_channel_call(struct gofer_channel *ch, uint16_t op, int32_t flags,
 	ssize_t n;
 	int r;
 
+	ch->hook = NULL;
 	if (out_len)
 		*out_len = 0;
 	if (out_fd)
@@ -98,6 +126,9 @@ int64_t gofer_channel_call(struct gofer_channel *ch, uint16_t op, int32_t flags,
 	r = fdpass_send(ch->sock, ch->buf, (size_t)n, NULL, 0);
 	if (r < 0)
 		return r == -EMSGSIZE ? -EPROTO : r;
+	r = wait_reply(ch, hook);
+	if (r < 0)
+		return r;
 
 	n = fdpass_recv(ch->sock, ch->buf, GOFER_MSG_MAX, &fd, 1);
 	if (n == 0)

@@ -7,10 +7,23 @@
 
 #include "protocol.h"
 
+/*
+ * Something else to watch while a reply is awaited: when fd becomes readable
+ * (or hangs up), ready(arg) is called once and the wait goes on for the reply
+ * alone. The sentry uses it to hand over receiving when another trapped call
+ * arrives (platform.h, lead_fd).
+ */
+struct gofer_wait_hook {
+	int fd;
+	void (*ready)(void *arg);
+	void *arg;
+};
+
 struct gofer_channel {
 	int sock;
 	uint32_t next_id;
 	unsigned char *buf; /* GOFER_MSG_MAX bytes, reused for requests and replies */
+	const struct gofer_wait_hook *hook; /* for the next call only, or NULL */
 };
 
 /* Make a socketpair, hand one end to the gofer over control_sock. 0 or -errno. */

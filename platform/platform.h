@@ -43,8 +43,20 @@ struct platform_ops {
 	 * Block until the next trapped syscall. Returns 0, -EAGAIN when the
 	 * call should simply be retried (the task died before we saw it), or
 	 * another -errno when the platform is gone (listener closed).
+	 *
+	 * One worker at a time receives (it holds the "lead"); it keeps the
+	 * lead while it serves the call it got, so that a sandbox making one
+	 * call at a time is served by one thread without hand-offs. A worker
+	 * about to wait for something (the gofer) watches lead_fd() as well and
+	 * calls yield() when it becomes ready: another call has arrived, and
+	 * another worker must take it.
 	 */
 	int (*receive)(struct platform *p, struct platform_notification *n);
+	/* The fd that becomes readable when a call is waiting, if the calling
+	 * worker holds the lead; else -1. */
+	int (*lead_fd)(struct platform *p);
+	/* Give up the lead, if the calling worker holds it. */
+	void (*yield)(struct platform *p);
 	/*
 	 * Copy task memory. Returns bytes copied (may be short at an unmapped
 	 * page) or -errno (-EFAULT for a bad address). Afterwards the platform

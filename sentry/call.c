@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "../gofer/client.h"
+#include "channels.h"
 #include "../lib/cleanup.h"
 #include "path.h"
 #include "sentry.h"
@@ -130,22 +131,38 @@ static int call_creds(struct sentry_call *call, const struct gofer_creds **out)
 	return 0;
 }
 
+static void yield_lead(void *platform)
+{
+	struct platform *p = platform;
+
+	p->ops->yield(p);
+}
+
 int64_t call_gofer(struct sentry_call *call, uint16_t op, const struct call_path *path,
 		   const char *path2, uint32_t path2_len, int32_t flags, uint32_t mode,
 		   uint64_t arg, const void *data, uint32_t data_len, void *out, size_t out_cap,
 		   int *out_fd)
 {
+	/* Waiting for the gofer: hand receiving over if another call arrives. */
+	struct gofer_wait_hook hook = {
+	    .fd = call->platform->ops->lead_fd(call->platform),
+	    .ready = yield_lead,
+	    .arg = call->platform,
+	};
 	const struct gofer_creds *creds;
+	struct gofer_channel *ch;
 	uint32_t out_len = 0;
 	int64_t r;
-	int ret;
+	int ret, slot;
 
 	ret = call_creds(call, &creds);
 	if (ret < 0)
 		return ret;
-	r = gofer_channel_call(call->gofer, op, flags, mode, arg, creds, path->path,
-			       (uint32_t)path->len, path2, path2_len, data, data_len, out, out_cap,
-			       &out_len, out_fd);
+	ch = channels_take(call->sentry, call->gofer, &slot);
+	ch->hook = &hook;
+	r = gofer_channel_call(ch, op, flags, mode, arg, creds, path->path, (uint32_t)path->len,
+			       path2, path2_len, data, data_len, out, out_cap, &out_len, out_fd);
+	channels_put(call->sentry, slot);
 	if (r == -EPIPE || r == -ECONNRESET) {
 		/* Never fail open: without a gofer the sandbox cannot go on. */
 		sentry_fatal("the gofer went away");

@@ -1,15 +1,18 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The sentry's event loop. A pool of worker threads all block in the
- * platform's receive(); each serves one trapped call at a time, so a call that
- * blocks (a FIFO open, a connect) holds up only its own worker. When the last
- * idle worker takes a call, another is started, up to SENTRY_MAX_WORKERS.
- * Each worker owns a gofer channel, so gofer requests never queue behind each
- * other either.
+ * The sentry's event loop. A pool of worker threads take turns in the
+ * platform's receive() (one receives, the others wait for the lead; see
+ * platform.h); each serves one trapped call at a time, and hands the lead
+ * on when it must wait, so a call that blocks (a FIFO open, a connect) holds
+ * up only its own worker. When the last idle worker takes a call, another is
+ * started, up to SENTRY_MAX_WORKERS. Gofer requests go over the channel of
+ * the CPU the worker runs on, or the worker's own channel when that one is
+ * busy (sentry/channels.h), so they never queue behind each other either.
  */
 #include "sentry.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <linux/audit.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -25,6 +28,7 @@
 #include "../syscalls/filter.h"
 #include "../syscalls/table.h"
 #include "call.h"
+#include "channels.h"
 #include "strace.h"
 
 void sentry_fatal(const char *why)
@@ -91,8 +95,11 @@ static void serve_one(struct sentry *s, struct gofer_channel *ch,
 	r = s->platform->ops->reply(s->platform, n, &call.result);
 	if (r < 0 && r != -ENOENT)
 		log_errno(r, "answer %d", n->nr);
-	if (s->trace_fd >= 0)
+	if (s->trace_fd >= 0) {
+		/* Writing the trace may block: let another worker receive. */
+		s->platform->ops->yield(s->platform);
 		strace_print(&call);
+	}
 }
 
 static void *worker_main(void *arg);
@@ -147,8 +154,8 @@ static void *worker_main(void *arg)
 			 * Every filtered task is gone. Wait until every other
 			 * worker is back in receive() (any call in flight is
 			 * answered and traced), then end the sentry. Idle
-			 * workers sleep in exclusive epoll sets that the hang-up
-			 * may not wake, so do not wait for them to notice.
+			 * workers wait for the receive lead, which this worker
+			 * holds, so do not wait for them to notice.
 			 */
 			const struct timespec tick = {.tv_nsec = 1000 * 1000};
 
@@ -184,9 +191,20 @@ int sentry_run(const struct sentry_config *cfg, struct moat_error *err)
 		return moat_error_set(err, errno, "uname");
 	if (cfg->hostname)
 		snprintf(s.uts.nodename, sizeof(s.uts.nodename), "%s", cfg->hostname);
+	r = channels_init(&s);
+	if (r < 0)
+		return moat_error_set(err, -r, "gofer channels");
 	r = platform_unotify_open(cfg->listener, &s.platform);
 	if (r < 0)
 		return moat_error_set(err, -r, "platform");
+	/*
+	 * SCHED_BATCH: a worker woken by the gofer's reply does not preempt
+	 * the gofer thread, which then finishes its loop and sleeps before the
+	 * worker runs; as SCHED_OTHER the gofer thread was preempted mid-loop
+	 * and needed one more context switch per call to finish it. Workers
+	 * inherit the policy. Only speed depends on it.
+	 */
+	sched_setscheduler(0, SCHED_BATCH, &(struct sched_param){0});
 	r = filter_install_self(SELF_SENTRY, err);
 	if (r < 0)
 		return moat_error_prefix(err, "sentry seccomp allowlist");

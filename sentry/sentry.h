@@ -37,6 +37,8 @@ struct sentry {
 	atomic_int workers;		/* live worker threads */
 	atomic_int stopping;
 	pthread_mutex_t lock; /* guards spawning */
+	struct cpu_channel *cpu_channels; /* sentry/channels.c */
+	int ncpu_channels;
 };
 
 #define SENTRY_MAX_WORKERS 128
