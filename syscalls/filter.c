@@ -370,7 +370,7 @@ int filter_build_workload(scmp_filter_ctx *out, struct moat_error *err)
 }
 
 /* The filter as classic BPF, through a memfd (libseccomp 2.5 exports to fds only). */
-static int export_bpf(scmp_filter_ctx ctx, struct sock_filter **insns, size_t *count,
+int filter_export_bpf(scmp_filter_ctx ctx, struct sock_filter **insns, size_t *count,
 		      struct moat_error *err)
 {
 	_cleanup_close_ int fd = memfd_create("moat-seccomp-bpf", MFD_CLOEXEC);
@@ -417,10 +417,16 @@ int filter_install_workload(struct moat_error *err)
 	int rc;
 	long fd;
 
-	if ((rc = filter_build_workload(&ctx, err)) < 0 ||
-	    (rc = export_bpf(ctx, &insns, &count, err)) < 0)
-		return rc;
-	prog = (struct sock_fprog){.len = (unsigned short)count, .filter = insns};
+	if (&filter_workload_bpf_len && filter_workload_bpf_len > 0) {
+		/* Built with the binary (syscalls/gen/bpf.c): saves ~5 ms a start. */
+		prog = (struct sock_fprog){.len = (unsigned short)filter_workload_bpf_len,
+					   .filter = (struct sock_filter *)filter_workload_bpf};
+	} else {
+		if ((rc = filter_build_workload(&ctx, err)) < 0 ||
+		    (rc = filter_export_bpf(ctx, &insns, &count, err)) < 0)
+			return rc;
+		prog = (struct sock_fprog){.len = (unsigned short)count, .filter = insns};
+	}
 
 	/* The listener fd comes back O_CLOEXEC (the kernel sets it). */
 	fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,

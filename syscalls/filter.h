@@ -3,6 +3,7 @@
 #ifndef MOAT_SYSCALLS_FILTER_H
 #define MOAT_SYSCALLS_FILTER_H
 
+#include <linux/filter.h>
 #include <seccomp.h>
 
 #include "../lib/error.h"
@@ -14,6 +15,15 @@
  * context the caller releases. Returns 0 or -errno.
  */
 int filter_build_workload(scmp_filter_ctx *out, struct moat_error *err);
+
+/*
+ * The workload filter exported at build time (syscalls/gen/bpf.c writes it
+ * into the moat binary), so that a start does not spend ~5 ms in libseccomp.
+ * Weak: programs linked without it (the generator itself, unit tests) build
+ * the same filter at run time; test_filter checks the two are identical.
+ */
+extern const struct sock_filter filter_workload_bpf[] __attribute__((weak));
+extern const unsigned filter_workload_bpf_len __attribute__((weak));
 
 /*
  * Build and load the workload filter on the calling thread with

@@ -302,6 +302,23 @@ static void test_workload_bpf_matches_table(void **state)
 	seccomp_release(ctx);
 }
 
+/* The filter the moat binary carries (exported at build time) is the table's. */
+static void test_build_time_bpf_is_current(void **state)
+{
+	struct moat_error err = {0};
+	scmp_filter_ctx ctx = NULL;
+	struct bpf b;
+
+	assert_non_null(&filter_workload_bpf_len);
+	if (filter_build_workload(&ctx, &err) < 0)
+		fail_msg("%s", err.msg);
+	b = export(ctx);
+	assert_int_equal(filter_workload_bpf_len, b.n);
+	assert_memory_equal(filter_workload_bpf, b.insns, b.n * sizeof(struct sock_filter));
+	free(b.insns);
+	seccomp_release(ctx);
+}
+
 static void test_self_bpf_matches_table(void **state)
 {
 	static const unsigned bits[] = {SELF_SENTRY, SELF_GOFER};
@@ -678,6 +695,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_workload_bpf_matches_table),
+	    cmocka_unit_test(test_build_time_bpf_is_current),
 	    cmocka_unit_test(test_self_bpf_matches_table),
 	    cmocka_unit_test(test_workload_policy_in_child),
 	    cmocka_unit_test(test_other_abis_refused),
