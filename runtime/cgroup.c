@@ -464,9 +464,16 @@ int cgroup_create(struct cgroup *cg, const struct oci_resources *r, struct moat_
 			cg->n = i + 1; /* remove what exists so far */
 	}
 	if (ret < 0) {
+		/* Only what moat made: a directory that existed is not ours to empty. */
+		struct cgroup *made = calloc(1, sizeof(*made));
 		struct moat_error ignored;
 
-		cgroup_destroy(cg, &ignored);
+		for (size_t i = 0; made && i < cg->n; i++)
+			if (cg->d[i].top[0])
+				made->d[made->n++] = cg->d[i];
+		if (made)
+			cgroup_destroy(made, &ignored);
+		free(made);
 	}
 	return ret;
 }
