@@ -36,7 +36,7 @@ make_bundle() {
 	mkdir -p "$dir/rootfs/bin" "$dir/rootfs/proc" "$dir/rootfs/dev" "$dir/rootfs/sys" \
 		"$dir/rootfs/tmp"
 	cp "$BUSYBOX" "$dir/rootfs/bin/busybox"
-	for x in sh echo cat sleep seq dd head grep wc true; do
+	for x in sh echo cat sleep seq dd head grep true; do
 		ln -sf busybox "$dir/rootfs/bin/$x"
 	done
 	(cd "$dir" && "$MOAT" spec "${SPEC_ARGS[@]}") || return 1
@@ -155,13 +155,19 @@ run_capture out err rc "${OCI[@]}" delete --force vals
 assert_eq delete_running 0 "$rc" "stderr: $err"
 assert_eq delete_removes_cgroups "" "$(leftovers "$CG")"
 
-# --- foreground run: the cgroup namespace, and removal at exit
-make_bundle "$T/ns" "d['process']['args'] = ['cat', '/proc/self/cgroup']
-d['linux']['cgroupsPath'] = '/$CG/ns'" || fail ns_bundle
+# --- foreground run: the cgroup namespace, config.json's /sys/fs/cgroup
+# mount (the container's own cgroups, read-only), and removal at exit
+make_bundle "$T/ns" "d['process']['args'] = ['sh', '-c', 'cat /proc/self/cgroup; echo MAX=\$(cat /sys/fs/cgroup/pids/pids.max); echo MEM=\$(cat /sys/fs/cgroup/memory/memory.limit_in_bytes); echo 5 > /sys/fs/cgroup/pids/pids.max && echo WRITABLE; true']
+d['linux']['cgroupsPath'] = '/$CG/ns'
+res['pids'] = {'limit': 33}
+res['memory'] = {'limit': 100 << 20}" || fail ns_bundle
 run_capture out err rc "${OCI[@]}" run -b "$T/ns" ns
 assert_eq run_ns 0 "$rc" "stderr: $err"
 assert_contains cgroupns_root_memory "$out" ":memory:/"$'\n'
 assert_not_contains cgroupns_hides_path "$out" "$CG"
+assert_contains cgroup_mount_pids "$out" "MAX=33"
+assert_contains cgroup_mount_memory "$out" "MEM=$((100 << 20))"
+assert_not_contains cgroup_mount_read_only "$out" "WRITABLE"
 assert_eq run_removes_cgroups "" "$(leftovers "$CG")"
 
 # --- relative and empty cgroupsPath: under moat's own cgroup (runc's cgroupfs)
