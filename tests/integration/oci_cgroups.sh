@@ -222,7 +222,8 @@ res['pids'] = {'limit': 2}" || fail few_bundle
 run_capture out err rc "${OCI[@]}" run -b "$T/few" few
 assert_eq pids_2_is_enough_for_init_and_sh "0 ok" "$rc $out" "stderr: $err"
 
-# --- refusals: one line naming field and file, nothing left behind
+# refused NAME EXPECTED-TEXT PYTHON-EDIT: create fails with status 1 and one
+# line, and leaves no state and no cgroup directory.
 refused() { # NAME EXPECTED-TEXT PYTHON-EDIT
 	local name=$1 want=$2
 	make_bundle "$T/$name" "d['process']['args'] = ['true']
@@ -235,11 +236,43 @@ $3" || fail "${name}_bundle"
 	assert_eq "${name}_no_state" "" "$(ls "$ROOT" 2>/dev/null)"
 	assert_eq "${name}_no_cgroup" "" "$(leftovers "$CG")"
 }
+
+# --- hugetlb: on this hybrid host it is the v2 hierarchy's only controller,
+# so this runs the v2 backend for real (subtree_control, hugetlb.2MB.max,
+# linux.resources.unified, cgroup.kill and removal at delete).
+V2=$(cgroup_mounts '^cgroup2$' . | head -n1)
+if [ -n "$V2" ] && grep -qw hugetlb "$V2/cgroup.controllers" && [ -d /sys/kernel/mm/hugepages/hugepages-2048kB ]; then
+	make_bundle "$T/huge" "d['process']['args'] = ['sleep', '100']
+d['linux']['cgroupsPath'] = '/$CG/huge'
+res['hugepageLimits'] = [{'pageSize': '2MB', 'limit': 4 << 20}]
+res['unified'] = {'hugetlb.1GB.max': str(1 << 30)} if $([ -d /sys/kernel/mm/hugepages/hugepages-1048576kB ] && echo True || echo False) else {}" ||
+		fail huge_bundle
+	run_capture out err rc "${OCI[@]}" create -b "$T/huge" huge
+	assert_eq v2_hugetlb_create 0 "$rc" "stderr: $err"
+	assert_eq v2_hugetlb_max $((4 << 20)) "$(cat "$V2/$CG/huge/hugetlb.2MB.max" 2>&1)"
+	if [ -d /sys/kernel/mm/hugepages/hugepages-1048576kB ]; then
+		assert_eq v2_unified_value $((1 << 30)) "$(cat "$V2/$CG/huge/hugetlb.1GB.max" 2>&1)"
+	fi
+	assert_contains v2_subtree_control "$(cat "$V2/cgroup.subtree_control")" hugetlb
+	init=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["pid"])' "$ROOT/huge/state.json")
+	assert_eq v2_init_joined "$init" "$(cat "$V2/$CG/huge/cgroup.procs" 2>&1)"
+	"${OCI[@]}" start huge
+	run_capture out err rc "${OCI[@]}" delete --force huge
+	assert_eq v2_delete 0 "$rc" "stderr: $err"
+	assert_eq v2_removed "" "$(leftovers "$CG")"
+	refused v2_bad_unified "linux.resources.unified: write \"1\" to $V2/$CG/v2_bad_unified/memory.max: No such file or directory" \
+		"res['unified'] = {'memory.max': '1'}"
+else
+	skip v2_hugetlb "no cgroup2 hierarchy with the hugetlb controller and 2 MB pages here"
+	[ -z "$V2" ] && refused unified_without_v2 "linux.resources.unified: needs cgroup v2" \
+		"res['unified'] = {'memory.max': '1'}"
+fi
+
+# --- refusals: one line naming field and file, nothing left behind
 refused bad_cpus "linux.resources.cpu.cpus: write \"999\" to $CPUSET/$CG/bad_cpus/cpuset.cpus" \
 	"res['cpu'] = {'cpus': '999'}"
 refused low_shares "linux.resources.cpu.shares" "res['cpu'] = {'shares': 1}"
 refused systemd_path "systemd cgroup driver" "d['linux']['cgroupsPath'] = 'system.slice:moat:x'"
-refused unified_v1 "linux.resources.unified" "res['unified'] = {'memory.max': '1'}"
 # blkio: the weight goes to blkio.weight or, under BFQ, blkio.bfq.weight
 # (the root cgroup shows neither: probe a child); without both, an error.
 BLKIO=$(mount_of blkio)
