@@ -610,6 +610,24 @@ json_t *cgroup_to_json(const struct cgroup *cg)
 	return a;
 }
 
+/* Is path dir itself or below it? */
+static bool within(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	return !strncmp(path, dir, n) && (path[n] == '/' || path[n] == '\0');
+}
+
+/* Is path strictly below mount, with no "." or ".." component? */
+static bool below(const char *path, const char *mount)
+{
+	size_t n = strlen(mount);
+
+	return path[0] == '/' && within(path, mount) && path[n] == '/' && path[n + 1] &&
+	       !strstr(path, "/./") && !strstr(path, "/../") && !strstr(path, "//") &&
+	       strcmp(path + strlen(path) - 2, "/.") && strcmp(path + strlen(path) - 3, "/..");
+}
+
 int cgroup_from_json(const json_t *j, struct cgroup *cg)
 {
 	size_t i;
@@ -629,9 +647,9 @@ int cgroup_from_json(const json_t *j, struct cgroup *cg)
 				"label", &label, "mount", &mount, "path", &path, "top", &top,
 				"controllers", &controllers) < 0)
 			return -EINVAL;
-		/* Forged state could name any directory: stay below the mount. */
-		if (strncmp(path, mount, strlen(mount)) || path[strlen(mount)] != '/' ||
-		    strstr(path, "/../") || (top[0] && strncmp(top, mount, strlen(mount))))
+		/* Forged state could name any directory: a clean path below the
+		 * mount, and top (if any) on the way to it. */
+		if (!below(path, mount) || (top[0] && (!below(top, mount) || !within(path, top))))
 			return -EINVAL;
 		d = &cg->d[cg->n++];
 		d->version = version;

@@ -463,6 +463,17 @@ static void test_state_json(void **state)
 	/* forged: a path outside its mount is refused */
 	json_object_set_new(json_array_get(j, 0), "path", json_string("/etc"));
 	assert_int_equal(cgroup_from_json(j, &back), -EINVAL);
+	json_object_set_new(json_array_get(j, 0), "path",
+			    json_string("/sys/fs/cgroup/memory/a/../../../etc"));
+	assert_int_equal(cgroup_from_json(j, &back), -EINVAL);
+	json_object_set_new(json_array_get(j, 0), "path",
+			    json_string("/sys/fs/cgroup/memory/a/.."));
+	assert_int_equal(cgroup_from_json(j, &back), -EINVAL);
+	json_object_set_new(json_array_get(j, 0), "path", json_string("/sys/fs/cgroup/memory"));
+	assert_int_equal(cgroup_from_json(j, &back), -EINVAL);
+	/* top must lie on the way to path */
+	json_object_set_new(json_array_get(j, 0), "path", json_string("/sys/fs/cgroup/memory/b/c"));
+	assert_int_equal(cgroup_from_json(j, &back), -EINVAL);
 	json_decref(j);
 	assert_int_equal(cgroup_from_json(NULL, &back), 0);
 	assert_int_equal(back.n, 0);
