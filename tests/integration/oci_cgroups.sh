@@ -304,6 +304,46 @@ if [ ! -e "$MEM/memory.memsw.limit_in_bytes" ]; then
 		"res['memory'] = {'limit': 1 << 30, 'swap': 2 << 30}"
 fi
 
+# --- a create that fails after pid 1 joined (a failing prestart hook)
+# removes the cgroup with everything in it
+make_bundle "$T/hookfail" "d['process']['args'] = ['true']
+d['linux']['cgroupsPath'] = '/$CG/hookfail'
+res['pids'] = {'limit': 20}
+d['hooks'] = {'prestart': [{'path': '/bin/false'}]}" || fail hookfail_bundle
+run_capture out err rc "${OCI[@]}" create -b "$T/hookfail" hookfail
+assert_eq hook_failure_status_1 1 "$rc" "stderr: $err"
+assert_eq hook_failure_no_cgroup "" "$(leftovers "$CG")"
+assert_eq hook_failure_no_state "" "$(ls "$ROOT" 2>/dev/null)"
+
+# --- delete empties the cgroup: a process moved in from outside (as exec
+# does with cgroup_join) is killed (freezer on v1, cgroup.kill on v2)
+make_bundle "$T/extra" "d['process']['args'] = ['sleep', '100']
+d['linux']['cgroupsPath'] = '/$CG/extra'" || fail extra_bundle
+run_capture out err rc "${OCI[@]}" run -d -b "$T/extra" extra
+assert_eq extra_run_detached 0 "$rc" "stderr: $err"
+# not this shell's child: its death is checked through /proc
+outsider=$(python3 -c 'import os, subprocess
+p = subprocess.Popen(["sleep", "100"], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                     stderr=subprocess.DEVNULL, start_new_session=True)
+print(p.pid)
+os._exit(0)')
+python3 - "$ROOT/extra/state.json" "$outsider" <<'EOF2'
+import json, sys
+for d in json.load(open(sys.argv[1]))["cgroup"]:
+    open(d["path"] + "/cgroup.procs", "w").write(sys.argv[2])
+EOF2
+grep -qx "$outsider" "$MEM/$CG/extra/cgroup.procs" && pass outsider_joined || fail outsider_joined
+run_capture out err rc "${OCI[@]}" delete --force extra
+assert_eq extra_delete 0 "$rc" "stderr: $err"
+for i in $(seq 50); do
+	grep -q '^[^)]*) [^ZX]' "/proc/$outsider/stat" 2>/dev/null || break
+	sleep 0.1
+done
+grep -q '^[^)]*) [^ZX]' "/proc/$outsider/stat" 2>/dev/null && fail outsider_killed ||
+	pass outsider_killed
+kill -9 "$outsider" 2>/dev/null
+assert_eq extra_removed "" "$(leftovers "$CG")"
+
 # --- a cgroup that already holds processes is not a container's own
 mkdir -p "$PIDS/$CG-busy"
 sleep 30 &
