@@ -543,18 +543,19 @@ int cgroup_destroy(const struct cgroup *cg, struct moat_error *err)
 		struct moat_error e;
 		int r;
 
-		if (access(d->path, F_OK) < 0)
-			continue;
-		if (backend_of(d)->kill(d->path, &e) < 0 && ret == 0)
-			ret = moat_error_setx(err, e.code, "%s", e.msg);
-		r = remove_dir(d->path);
-		if (r < 0 && ret == 0)
-			ret = moat_error_set(err, -r, "cgroups: remove %s", d->path);
-		/* Ancestors moat made, while empty (another container may share them). */
+		if (access(d->path, F_OK) == 0) {
+			if (backend_of(d)->kill(d->path, &e) < 0 && ret == 0)
+				ret = moat_error_setx(err, e.code, "%s", e.msg);
+			r = remove_dir(d->path);
+			if (r < 0 && ret == 0)
+				ret = moat_error_set(err, -r, "cgroups: remove %s", d->path);
+		}
+		/* Ancestors moat made, while empty (another container may share
+		 * them); also after a create that failed half-way down. */
 		snprintf(path, sizeof(path), "%s", d->path);
 		while (d->top[0] && strlen(path) > strlen(d->top)) {
 			*strrchr(path, '/') = '\0';
-			if (rmdir(path) < 0)
+			if (rmdir(path) < 0 && errno != ENOENT)
 				break;
 		}
 	}
