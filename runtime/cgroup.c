@@ -541,9 +541,10 @@ int cgroup_destroy(const struct cgroup *cg, struct moat_error *err)
 		const struct cgroup_dir *d = &cg->d[i];
 		char path[CGROUP_PATH_MAX];
 		struct moat_error e;
-		int r;
 
 		if (access(d->path, F_OK) == 0) {
+			int r;
+
 			if (backend_of(d)->kill(d->path, &e) < 0 && ret == 0)
 				ret = moat_error_setx(err, e.code, "%s", e.msg);
 			r = remove_dir(d->path);

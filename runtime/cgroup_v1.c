@@ -195,12 +195,13 @@ static int prepare_v1(const struct cgroup_dir *d, unsigned needed, struct moat_e
 static int kill_v1(const char *dir, struct moat_error *err)
 {
 	const struct timespec tick = {.tv_nsec = 5 * 1000 * 1000};
-	char state[32], procs[CGROUP_PATH_MAX + 32];
-	FILE *f;
-	int pid;
 
 	if (cgroup_file_exists(dir, "freezer.state") &&
 	    cgroup_write_file(dir, "freezer.state", "FROZEN") == 0) {
+		char state[32], procs[CGROUP_PATH_MAX + 32];
+		FILE *f;
+		int pid;
+
 		for (int i = 0; i < 200; i++) {
 			if (cgroup_read(dir, "freezer.state", state, sizeof(state)) < 0 ||
 			    !strcmp(state, "FROZEN"))

@@ -81,7 +81,7 @@ static int plan_memory(const struct oci_resources *r, const char *dir, struct cg
 				       swap, limit);
 	else
 		v2swap = swap - limit;
-	if (v2swap != 0 || (swap > 0 && v2swap == 0)) {
+	if (v2swap != 0 || swap > 0) { /* swap == limit: "0", no swap at all */
 		num(buf, sizeof(buf), v2swap);
 		/* Without swap accounting only "no limit" and "no swap" hold anyway. */
 		if (cgroup_file_exists(dir, "memory.swap.max"))
