@@ -22,6 +22,7 @@ struct mount_request {
 #define SANDBOX_MAX_ENV	   256
 
 struct oci_config;
+struct cgroup;
 
 /* What `moat create|run` adds: the bundle's container (NULL for `moat do`). */
 struct container_setup {
@@ -38,6 +39,9 @@ struct container_setup {
 	gid_t user_gid;
 	const gid_t *user_groups;
 	size_t n_user_groups;
+	/* The container's cgroup (cgroup.h), NULL when it has none: pid 1 waits
+	 * until moat has moved it in, then unshares its cgroup namespace. */
+	const struct cgroup *cgroup;
 };
 
 struct sandbox_config {

@@ -24,6 +24,7 @@
 #include "../lib/cleanup.h"
 #include "../lib/fdpass.h"
 #include "../lib/log.h"
+#include "cgroup.h"
 #include "container.h"
 #include "oci_config.h"
 #include "sandbox.h"
@@ -38,6 +39,7 @@ struct launch {
 	gid_t groups[64];
 	struct container_setup setup;
 	struct sandbox_config cfg;
+	struct cgroup cgroup;
 };
 
 static int load_bundle(struct launch *l, const char *bundle, struct moat_error *err)
@@ -236,6 +238,7 @@ static int write_state(struct container *c, struct launch *l, pid_t init, pid_t 
 	json_object_set_new(c->state, "monitorPid", json_integer(monitor));
 	json_object_set_new(c->state, "monitorStartTime",
 			    json_integer((json_int_t)container_process_start_time(monitor)));
+	json_object_set_new(c->state, "cgroup", cgroup_to_json(&l->cgroup));
 	return container_save(c, err);
 }
 
@@ -275,8 +278,10 @@ static int send_console(const char *socket_path, int master, struct moat_error *
 	return 0;
 }
 
-/* Wait for pid 1 to be set up (SYNC_READY); a pty master may come first. */
-static pid_t await_ready(int sock, const struct create_options *o, int *pty, struct moat_error *err)
+/* Wait for pid 1 to be set up (SYNC_READY); a pty master may come first,
+ * and before that the request to move pid 1 into the cgroup. */
+static pid_t await_ready(int sock, const struct create_options *o, const struct cgroup *cg,
+			 int *pty, struct moat_error *err)
 {
 	for (;;) {
 		struct sync_msg msg;
@@ -290,6 +295,17 @@ static pid_t await_ready(int sock, const struct create_options *o, int *pty, str
 			return msg.value;
 		if (msg.type == SYNC_ERROR)
 			return moat_error_setx(err, msg.value ? msg.value : EIO, "%s", msg.text);
+		if (msg.type == SYNC_CGROUP) {
+			if (fd >= 0)
+				close(fd);
+			r = cgroup_join_pid(cg, msg.value, err);
+			if (r < 0)
+				return r;
+			r = sync_send(sock, SYNC_CGROUP, 0, -1);
+			if (r < 0)
+				return moat_error_set(err, -r, "resume the container's pid 1");
+			continue;
+		}
 		if (msg.type == SYNC_PTY && fd >= 0) {
 			if (o->console_socket) {
 				r = send_console(o->console_socket, fd, err);
@@ -337,8 +353,9 @@ static int run_create_hooks(struct container *c, const struct oci_config *oci,
 	return r;
 }
 
-/* Undo a failed create: the sandbox (its monitor takes the rest along) and the state. */
-static void abandon(struct container *c, pid_t monitor)
+/* Undo a failed create: the sandbox (its monitor takes the rest along), the
+ * cgroup and the state. */
+static void abandon(struct container *c, pid_t monitor, const struct cgroup *cg)
 {
 	struct moat_error ignored;
 
@@ -346,6 +363,8 @@ static void abandon(struct container *c, pid_t monitor)
 		kill(monitor, SIGKILL);
 		waitpid(monitor, NULL, 0);
 	}
+	if (cgroup_destroy(cg, &ignored) < 0)
+		fprintf(stderr, "moat: warning: %s\n", ignored.msg);
 	if (container_remove(c, &ignored) < 0)
 		container_close(c);
 }
@@ -379,6 +398,10 @@ int container_create(const struct oci_globals *g, const struct create_options *o
 	}
 	if (container_new(g, o->id, &c, &err) < 0)
 		goto fail_config;
+	if (cgroup_setup(&l->oci.linux_config.resources, l->oci.linux_config.cgroups_path, o->id,
+			 &l->cgroup, &err) < 0)
+		goto fail;
+	l->setup.cgroup = l->cgroup.n ? &l->cgroup : NULL;
 	fifo = make_exec_fifo(&c, &err);
 	if (fifo < 0)
 		goto fail;
@@ -388,7 +411,7 @@ int container_create(const struct oci_globals *g, const struct create_options *o
 	close(fifo);
 	if (r < 0)
 		goto fail;
-	init = await_ready(sock, o, &pty, &err);
+	init = await_ready(sock, o, &l->cgroup, &pty, &err);
 	if (init < 0 || write_state(&c, l, init, monitor, &err) < 0 ||
 	    (o->pid_file && write_pid_file(o->pid_file, init, &err) < 0))
 		goto fail;
@@ -420,7 +443,7 @@ fail:
 		close(pty);
 	if (sock >= 0)
 		close(sock);
-	abandon(&c, monitor);
+	abandon(&c, monitor, &l->cgroup);
 fail_config:
 	oci_config_free(&l->oci);
 	return oci_cli_fail(g, &err);

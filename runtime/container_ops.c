@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "../lib/cleanup.h"
+#include "cgroup.h"
 #include "container.h"
 #include "oci_config.h"
 
@@ -209,6 +210,22 @@ static void wait_gone(pid_t pid, unsigned long long start)
 		usleep(10000);
 }
 
+/* Whatever is left in the container's cgroup (an exec'd process that left
+ * the pid namespace's reach cannot, but be sure), then its directories. */
+static int destroy_cgroup(struct container *c, struct moat_error *err)
+{
+	_cleanup_free_ struct cgroup *cg = calloc(1, sizeof(*cg));
+
+	if (!cg)
+		return moat_error_set(err, ENOMEM, "cgroups");
+	if (cgroup_from_json(json_object_get(c->state, "cgroup"), cg) < 0)
+		return moat_error_setx(err, EINVAL, "container \"%s\": bad cgroup in %s", c->id,
+				       CONTAINER_STATE_FILE);
+	if (cgroup_destroy(cg, err) < 0)
+		return moat_error_prefix(err, "container \"%s\"", c->id);
+	return 0;
+}
+
 int container_destroy(struct container *c, struct moat_error *err)
 {
 	pid_t init = container_init_pid(c);
@@ -227,6 +244,8 @@ int container_destroy(struct container *c, struct moat_error *err)
 	if (container_process_alive(init, init_start))
 		return moat_error_setx(err, EBUSY, "container \"%s\": pid %d does not exit", c->id,
 				       init);
+	if (destroy_cgroup(c, err) < 0)
+		return -err->code;
 	set_status(c, CONTAINER_STOPPED);
 	if (run_bundle_hooks(c, OCI_HOOK_POSTSTOP, "poststop", err) < 0)
 		fprintf(stderr, "moat: warning: %s\n", err->msg);

@@ -23,6 +23,7 @@
 
 #include "../lib/cleanup.h"
 #include "../lib/log.h"
+#include "cgroup.h"
 #include "mounts.h"
 #include "oci_config.h"
 #include "rootfs.h"
@@ -170,9 +171,71 @@ static int handled_by_moat(const struct oci_mount *m, const char *dest)
 		log_debug("mount %s: moat's minimal /dev provides it", dest);
 		return 1;
 	}
-	if (is_type(m, "cgroup") || is_type(m, "cgroup2")) {
-		log_debug("mount %s: cgroup file systems are not mounted yet; skipped", dest);
-		return 1;
+	return 0;
+}
+
+/*
+ * config.json's cgroup mount shows the container's own cgroups, read-only
+ * unless "rw" is given: with v1 hierarchies (pure or hybrid), a tmpfs with
+ * each hierarchy's directory bound under the mount's name and a symlink per
+ * co-mounted controller, as runc does; on pure v2, the directory itself.
+ * The binds are of the host directories, which the cgroup namespace of pid 1
+ * also has as its root.
+ */
+static int mount_cgroups(const struct container_setup *c, int root, const struct oci_mount *m,
+			 const char *dest, struct moat_error *err)
+{
+	const struct cgroup *cg = c->cgroup;
+	struct mount_attr attr = {.attr_set =
+				      MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC |
+				      (m->parsed.flags & MS_RDONLY ? MOUNT_ATTR_RDONLY : 0)};
+	_cleanup_close_ int point = -1, top = -1;
+	char buf[64];
+
+	if (!cg) {
+		log_debug("mount %s: the container has no cgroup; skipped", dest);
+		return 0;
+	}
+	for (size_t i = 0; i < cg->n; i++) {
+		const struct cgroup_dir *d = &cg->d[i];
+		const char *name = strrchr(d->mount, '/') + 1;
+		_cleanup_close_ int tree =
+		    open_tree(AT_FDCWD, d->path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+
+		if (tree < 0 || mount_setattr(tree, "", AT_EMPTY_PATH, &attr, sizeof(attr)) < 0)
+			return moat_error_set(err, errno, "mount %s: bind %s", dest, d->path);
+		if (cg->n == 1 && d->version == 2)
+			return attach_tree(root, tree, dest, err);
+		if (top < 0) {
+			point = make_point(root, dest, 0, err);
+			if (point < 0)
+				return point;
+			if (mount("tmpfs", fd_path(point, buf, sizeof(buf)), "tmpfs",
+				  MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0755") < 0)
+				return moat_error_set(err, errno, "mount %s (tmpfs)", dest);
+			top = open_in_root(root, dest, O_PATH | O_DIRECTORY);
+			if (top < 0)
+				return moat_error_set(err, errno, "mount %s", dest);
+		}
+		if ((mkdirat(top, name, 0755) < 0 && errno != EEXIST) ||
+		    move_mount(tree, "", top, name, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+			return moat_error_set(err, errno, "mount %s/%s", dest, name);
+		if (strchr(name, ',')) {
+			char list[128], *save = NULL;
+
+			snprintf(list, sizeof(list), "%s", name);
+			for (char *t = strtok_r(list, ",", &save); t;
+			     t = strtok_r(NULL, ",", &save))
+				if (symlinkat(name, top, t) < 0 && errno != EEXIST)
+					return moat_error_set(err, errno, "mount %s: link %s", dest,
+							      t);
+		}
+	}
+	if (top >= 0 && (m->parsed.flags & MS_RDONLY)) {
+		struct mount_attr ro = {.attr_set = MOUNT_ATTR_RDONLY};
+
+		if (mount_setattr(top, "", AT_EMPTY_PATH, &ro, sizeof(ro)) < 0)
+			return moat_error_set(err, errno, "mount %s: read-only", dest);
 	}
 	return 0;
 }
@@ -187,6 +250,8 @@ static int apply_mount(const struct container_setup *c, int root, const struct o
 	snprintf(dest, sizeof(dest), "%s%s", m->destination[0] == '/' ? "" : "/", m->destination);
 	if (handled_by_moat(m, dest))
 		return 0;
+	if (is_type(m, "cgroup") || is_type(m, "cgroup2"))
+		return mount_cgroups(c, root, m, dest, err);
 	if (tree >= 0)
 		return set_bind_attrs(tree, m, err) < 0 ? -err->code
 							: attach_tree(root, tree, dest, err);

@@ -6,6 +6,7 @@
 #include <grp.h>
 #include <linux/securebits.h>
 #include <limits.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -200,6 +201,22 @@ static int wait_for_start(struct container_setup *c, struct moat_error *err)
 	return 0;
 }
 
+/*
+ * Before any set-up (its work is then the container's): wait until moat has
+ * moved this process into the container's cgroup, then make that cgroup the
+ * root of a cgroup namespace of its own.
+ */
+static int enter_cgroup(const struct init_fds *fds, struct moat_error *err)
+{
+	struct sync_msg msg;
+
+	if (sync_recv(fds->monitor, &msg, NULL) <= 0 || msg.type != SYNC_CGROUP)
+		_exit(125); /* the monitor failed and reports it */
+	if (unshare(CLONE_NEWCGROUP) < 0)
+		return moat_error_set(err, errno, "unshare the cgroup namespace");
+	return 0;
+}
+
 void init_main(struct sandbox_config *cfg, const struct init_fds *fds)
 {
 	struct moat_error err = {0};
@@ -209,6 +226,8 @@ void init_main(struct sandbox_config *cfg, const struct init_fds *fds)
 
 	log_set_role("moat-init");
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (cfg->container && cfg->container->cgroup && enter_cgroup(fds, &err) < 0)
+		init_fail(fds, &err);
 	if (rootfs_enter(cfg->container && !cfg->container->oci->root_readonly, &err) < 0)
 		init_fail(fds, &err);
 	if (cfg->tty) {

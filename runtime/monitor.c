@@ -149,6 +149,24 @@ static pid_t fork_init(struct sandbox_config *cfg, const struct init_fds *fds)
 	return pid;
 }
 
+/*
+ * pid 1 waits at its start until moat (on the host, where the cgroup files
+ * can be written) has moved it into the container's cgroup; the monitor,
+ * the gofer and the sentry stay where moat was (docs/oci.md, cgroups).
+ */
+static int join_cgroup(int moat_sock, int init_sock, pid_t init_pid, struct moat_error *err)
+{
+	struct sync_msg msg;
+	int r = sync_send(moat_sock, SYNC_CGROUP, init_pid, -1);
+
+	if (r == 0)
+		r = sync_recv(moat_sock, &msg, NULL);
+	if (r <= 0 || msg.type != SYNC_CGROUP)
+		return moat_error_setx(err, EPROTO, "move pid 1 into the container's cgroup");
+	r = sync_send(init_sock, SYNC_CGROUP, 0, -1);
+	return r < 0 ? moat_error_set(err, -r, "resume pid 1") : 0;
+}
+
 static int receive_go(struct sandbox_config *cfg, int moat_sock, struct moat_error *err)
 {
 	struct sync_msg msg;
@@ -268,6 +286,13 @@ void monitor_main(struct sandbox_config *cfg, int moat_sock)
 	close_exec_fifo(cfg);
 	if (init_pid < 0) {
 		moat_error_set(&err, errno, "start the sandbox's pid 1");
+		kill(gofer_pid, SIGKILL);
+		kill(sentry_pid, SIGKILL);
+		monitor_fail(moat_sock, &err);
+	}
+	if (cfg->container && cfg->container->cgroup &&
+	    join_cgroup(moat_sock, init_pair[0], init_pid, &err) < 0) {
+		kill(init_pid, SIGKILL);
 		kill(gofer_pid, SIGKILL);
 		kill(sentry_pid, SIGKILL);
 		monitor_fail(moat_sock, &err);

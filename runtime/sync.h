@@ -13,6 +13,8 @@ enum sync_type {
 	SYNC_PTY,	 /* init -> moat: fd = pty master */
 	SYNC_EXIT,	 /* monitor -> moat: value = the exit status to report */
 	SYNC_ERROR,	 /* anyone -> moat/monitor: text = what failed */
+	SYNC_CGROUP,	 /* monitor -> moat: value = pid 1, move it into the container's
+			  * cgroup; moat -> monitor -> pid 1: done */
 };
 
 struct sync_msg {
