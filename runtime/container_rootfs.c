@@ -258,7 +258,11 @@ int container_rootfs_build(struct sandbox_config *cfg, struct moat_error *err)
 		if (c->mount_fds && c->mount_fds[i] >= 0) /* idmapped by moat */
 			trees[i] = steal_fd(&c->mount_fds[i]);
 		else if (container_mount_is_captured_bind(&oci->mounts[i]))
-			r = trees[i] = container_bind_source_open(c->bundle, &oci->mounts[i], err);
+			r = container_bind_source_open(c->bundle, &oci->mounts[i], err);
+		if (r > 0) { /* an fd, not an error */
+			trees[i] = r;
+			r = 0;
+		}
 	}
 	if (r < 0)
 		goto out;
