@@ -14,6 +14,8 @@
 . "$(dirname "$0")/helpers.sh" "$@"
 
 need python3 || { skip oci_ids "python3 not installed"; finish; }
+# in_ranges and the ramfs checks need private mount namespaces.
+is_root && ! need unshare && { skip oci_ids "unshare (util-linux) not installed"; finish; }
 BUSYBOX=/bin/busybox
 [ -x "$BUSYBOX" ] && ! ldd "$BUSYBOX" >/dev/null 2>&1 ||
 	{ skip oci_ids "a static /bin/busybox (busybox-static) is needed"; finish; }
