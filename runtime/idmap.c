@@ -152,17 +152,26 @@ int idmap_send_container_trees(struct sandbox_config *cfg, int userns_fd, int so
 		fds[i] = -1;
 	if (c->idmap_default) {
 		rootfs = mnt_clone_tree(c->rootfs, 0, userns_fd, err);
-		if (rootfs < 0) {
-			r = moat_error_prefix(
-			    err,
-			    "rootfs: cannot be idmapped, so the image's owners "
-			    "would not show as themselves (give config.json a user "
-			    "namespace with uidMappings/gidMappings and a rootfs "
-			    "owned by those ids, or set %s=true)",
-			    "dev.moat.host-ids");
+		if (rootfs < 0 && err->code != EINVAL) {
+			r = moat_error_prefix(err, "rootfs");
 			goto out;
 		}
-		n++;
+		/*
+		 * The file system cannot be idmapped (overlayfs, the engines'
+		 * usual rootfs, cannot on this kernel line). Unlike a volume's,
+		 * the rootfs is the container's own layer, and an unidmapped one
+		 * gives it fewer rights, not more: go on, but say what changes.
+		 */
+		if (rootfs < 0)
+			fprintf(stderr,
+				"moat: warning: rootfs %s: cannot be idmapped (%s): files of ids "
+				"the container does not map show as nobody (65534), and files it "
+				"writes there land with its host ids; for the image's ownership, "
+				"give config.json a user namespace with uidMappings/gidMappings "
+				"and a rootfs owned by those ids\n",
+				c->rootfs, strerror(err->code));
+		else
+			n++;
 	}
 	for (size_t i = 0; i < oci->n_mounts && r == 0; i++) {
 		const struct oci_mount *m = &oci->mounts[i];
