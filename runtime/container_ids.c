@@ -186,10 +186,32 @@ int container_ids_check(const struct oci_config *oci, const char *id, struct con
 	return 0;
 }
 
+/* {hostID, size} of each line of uid_map text; returns how many (at most max). */
+static size_t host_ranges(const char *text, unsigned long (*out)[2], size_t max)
+{
+	unsigned long c, h, n;
+	size_t k = 0;
+	int used;
+
+	while (k < max && sscanf(text, "%lu %lu %lu\n%n", &c, &h, &n, &used) == 3) {
+		out[k][0] = h;
+		out[k++][1] = n;
+		text += used;
+	}
+	return k;
+}
+
 int container_ids_assign(struct container_ids *ids, const char *owner, struct moat_error *err)
 {
 	int r;
 
+	if (ids->root && ids->source == CONTAINER_IDS_CONFIG) {
+		/* So that moat's own slices keep clear of what the engine chose. */
+		unsigned long u[128][2], g[128][2];
+
+		return id_alloc_note(owner, u, host_ranges(ids->uid_map, u, 128), g,
+				     host_ranges(ids->gid_map, g, 128), err);
+	}
 	if (ids->source != CONTAINER_IDS_SLICE)
 		return 0;
 	r = id_alloc_acquire(owner, &ids->slice, err);

@@ -31,8 +31,9 @@
 /* Beyond this many slices (2^32 ids / 65536), the rest are never needed. */
 #define MAX_SLICES 65536u
 
+/* A registry entry: a uid range, a gid range (count 0: none) and its owner. */
 struct entry {
-	unsigned long uid_start, gid_start, count;
+	unsigned long uid_start, uid_count, gid_start, gid_count;
 	char owner[PATH_MAX];
 };
 
@@ -48,9 +49,10 @@ static size_t cut(const struct id_range *r, size_t n, unsigned long *starts, siz
 	return k;
 }
 
+/* Does the slice starting at a overlap [b, b + count)? */
 static bool overlaps(unsigned long a, unsigned long b, unsigned long count)
 {
-	return a < b + count && b < a + ID_ALLOC_SLICE;
+	return count && a < b + count && b < a + ID_ALLOC_SLICE;
 }
 
 /* The registry directory, created 0700; refused if anyone but root could write it. */
@@ -89,7 +91,8 @@ static bool read_entry(int dir, const char *name, struct entry *e)
 		return false;
 	buf[n] = '\0';
 	nl = strchr(buf, '\n');
-	if (!nl || sscanf(buf, "%lu %lu %lu", &e->uid_start, &e->gid_start, &e->count) != 3)
+	if (!nl || sscanf(buf, "%lu %lu %lu %lu", &e->uid_start, &e->uid_count, &e->gid_start,
+			  &e->gid_count) != 4)
 		return false;
 	snprintf(e->owner, sizeof(e->owner), "%s", nl + 1);
 	nl = strchr(e->owner, '\n');
@@ -121,7 +124,7 @@ static int live_entries(struct entry **out, size_t *n_out, struct moat_error *er
 	while ((de = readdir(d))) {
 		struct entry e;
 
-		if (de->d_name[0] != 'u')
+		if (de->d_name[0] != 'u' && de->d_name[0] != 'e')
 			continue;
 		if (!read_entry(dirfd(d), de->d_name, &e) || !owner_alive(&e)) {
 			log_debug("ids: reclaiming stale range %s/%s", ID_ALLOC_DIR, de->d_name);
@@ -144,23 +147,28 @@ static int live_entries(struct entry **out, size_t *n_out, struct moat_error *er
 	return 0;
 }
 
-static int write_entry(const struct id_slice *s, const char *owner, struct moat_error *err)
+/* Write entry e as name (O_EXCL: 0, or -EEXIST when name is taken). */
+static int write_entry(const char *name, const struct entry *e, struct moat_error *err)
 {
-	const char *tmp = ID_ALLOC_DIR "/.new"; /* not "u...": never read as an entry */
+	const char *tmp = ID_ALLOC_DIR "/.new"; /* not "u..." or "e...": never read */
 	char path[PATH_MAX];
 	FILE *f;
 
-	snprintf(path, sizeof(path), ID_ALLOC_DIR "/u%lu", s->uid_start);
+	snprintf(path, sizeof(path), ID_ALLOC_DIR "/%s", name);
 	f = fopen(tmp, "wex");
 	if (!f && errno == EEXIST && unlink(tmp) == 0) /* left by a crash */
 		f = fopen(tmp, "wex");
 	if (!f)
 		return moat_error_set(err, errno, "create %s", tmp);
-	fprintf(f, "%lu %lu %lu\n%s\n", s->uid_start, s->gid_start, s->count, owner);
-	if (fclose(f) != 0 || rename(tmp, path) < 0) {
+	fprintf(f, "%lu %lu %lu %lu\n%s\n", e->uid_start, e->uid_count, e->gid_start, e->gid_count,
+		e->owner);
+	if (fclose(f) != 0 || link(tmp, path) < 0) {
+		int saved = errno;
+
 		unlink(tmp);
-		return moat_error_set(err, errno, "write %s", path);
+		return saved == EEXIST ? -EEXIST : moat_error_set(err, saved, "write %s", path);
 	}
+	unlink(tmp);
 	return 0;
 }
 
@@ -179,14 +187,22 @@ static int pick(const unsigned long *us, const unsigned long *gs, size_t total, 
 	for (size_t k = 0; k < total; k++) {
 		bool taken = false;
 
+		struct entry e = {us[k], ID_ALLOC_SLICE, gs[k], ID_ALLOC_SLICE, ""};
+		char name[32];
+
 		for (size_t i = 0; i < n && !taken; i++)
-			taken = overlaps(us[k], live[i].uid_start, live[i].count) ||
-				overlaps(gs[k], live[i].gid_start, live[i].count);
+			taken = overlaps(us[k], live[i].uid_start, live[i].uid_count) ||
+				overlaps(gs[k], live[i].gid_start, live[i].gid_count);
 		if (taken)
 			continue;
 		out->uid_start = us[k];
 		out->gid_start = gs[k];
-		return write_entry(out, owner, err);
+		snprintf(e.owner, sizeof(e.owner), "%s", owner);
+		snprintf(name, sizeof(name), "u%lu", us[k]);
+		r = write_entry(name, &e, err);
+		return r == -EEXIST
+			   ? moat_error_setx(err, EEXIST, "%s/%s: exists", ID_ALLOC_DIR, name)
+			   : r;
 	}
 	return moat_error_setx(err, EBUSY,
 			       "no free host id range: all %zu ranges of %lu ids in root's "
@@ -240,8 +256,37 @@ void id_alloc_release(const char *owner)
 	while (d && (de = readdir(d))) {
 		struct entry e;
 
-		if (de->d_name[0] == 'u' && read_entry(dirfd(d), de->d_name, &e) &&
-		    !strcmp(e.owner, owner))
+		if ((de->d_name[0] == 'u' || de->d_name[0] == 'e') &&
+		    read_entry(dirfd(d), de->d_name, &e) && !strcmp(e.owner, owner))
 			unlinkat(dirfd(d), de->d_name, 0);
 	}
+}
+
+int id_alloc_note(const char *owner, const unsigned long (*uids)[2], size_t n_uids,
+		  const unsigned long (*gids)[2], size_t n_gids, struct moat_error *err)
+{
+	_cleanup_close_ int lock = -1;
+	int r = open_registry(&lock, err);
+
+	for (size_t i = 0; r == 0 && i < n_uids + n_gids; i++) {
+		struct entry e = {0};
+		char name[32];
+
+		if (i < n_uids) {
+			e.uid_start = uids[i][0];
+			e.uid_count = uids[i][1];
+		} else {
+			e.gid_start = gids[i - n_uids][0];
+			e.gid_count = gids[i - n_uids][1];
+		}
+		snprintf(e.owner, sizeof(e.owner), "%s", owner);
+		/* Names only need to differ: the owner is inside. */
+		for (unsigned long k = 0;; k++) {
+			snprintf(name, sizeof(name), "e%lx-%zu-%lu", (unsigned long)getpid(), i, k);
+			r = write_entry(name, &e, err);
+			if (r != -EEXIST)
+				break;
+		}
+	}
+	return r;
 }

@@ -9,6 +9,7 @@
 #define MOAT_RUNTIME_ID_ALLOC_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "../lib/error.h"
 
@@ -29,7 +30,15 @@ struct id_slice {
  */
 int id_alloc_acquire(const char *owner, struct id_slice *out, struct moat_error *err);
 
-/* Release every slice recorded for owner. No-op when not root or none. */
+/*
+ * Record host ranges a container maps by config.json's choice ({start,
+ * count} pairs): slices overlapping them are not handed out while owner
+ * lives. Such ranges may overlap each other (engines decide). Root only.
+ */
+int id_alloc_note(const char *owner, const unsigned long (*uids)[2], size_t n_uids,
+		  const unsigned long (*gids)[2], size_t n_gids, struct moat_error *err);
+
+/* Release every range recorded for owner. No-op when not root or none. */
 void id_alloc_release(const char *owner);
 
 #endif

@@ -98,7 +98,7 @@ wait_file() {
 }
 
 # registry_names DIR: registry entries owned by a state directory under DIR.
-registry_names() { grep -lsE "^$1(/|\$)" "$REG"/u* 2>/dev/null; }
+registry_names() { grep -lsE "^$1(/|\$)" "$REG"/[ue]* 2>/dev/null; }
 
 mkdir -m 0755 "$T/vol" "$T/rootdir"
 if is_root; then
@@ -193,6 +193,21 @@ print(min(x for x in range(200000, 200000 + 1310720, 65536) if x not in live))' 
 	"$MOAT" --root "$ROOT2" delete -f c3 >/dev/null 2>&1
 	[ -z "$(registry_names "$T")" ] && pass registry_empty_after_delete ||
 		fail registry_empty_after_delete "$(grep -s . "$REG"/u*)"
+
+	# A range config.json chose (an engine's user namespace) is kept clear of.
+	make_bundle "$T/engsl" 'd["linux"]["namespaces"].append({"type": "user"})
+d["linux"]["uidMappings"] = [{"containerID": 0, "hostID": 200000, "size": 65536}]
+d["linux"]["gidMappings"] = [{"containerID": 0, "hostID": 300000, "size": 65536}]
+d["process"]["args"] = ["sleep", "1000"]' || fail engsl_bundle
+	run_capture out err rc in_ranges $BIG_U $BIG_G "${OCI[@]}" create -b "$T/engsl" e1
+	assert_eq engine_range_create 0 "$rc" "stderr: $err"
+	[ -n "$(registry_names "$ROOT/e1")" ] && pass engine_range_recorded || fail engine_range_recorded
+	run_capture out err rc in_ranges $BIG_U $BIG_G "${OCI[@]}" create -b "$T/sleep" e2
+	assert_eq slice_avoids_engine_range 265536 "$(host_uid_of "$ROOT" e2)" "stderr: $err"
+	"${OCI[@]}" delete -f e1 >/dev/null 2>&1
+	"${OCI[@]}" delete -f e2 >/dev/null 2>&1
+	[ -z "$(registry_names "$ROOT/e1")$(registry_names "$ROOT/e2")" ] && pass engine_range_released ||
+		fail engine_range_released "$(grep -s . "$REG"/[ue]*)"
 
 	# All ranges taken: refused, nothing left behind.
 	TWO_U=root:500000:131072 TWO_G=root:500000:131072
