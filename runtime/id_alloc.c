@@ -3,8 +3,9 @@
  * One host id range per container. Root's subordinate ranges are cut into
  * slices of ID_ALLOC_SLICE ids (uid slice k pairs with gid slice k); a
  * container takes the lowest slice that no live container holds. The
- * registry is ID_ALLOC_DIR, one file per taken slice ("u<first uid>": the
- * uid and gid starts, the size, and the owner's state directory), changed
+ * registry is ID_ALLOC_DIR, one file per taken slice ("u<first uid>") and
+ * per range a config.json mapped ("e..."), each holding "uid-start
+ * uid-count gid-start gid-count" and the owner's state directory, changed
  * only under flock(ID_ALLOC_DIR/lock). It is machine-wide rather than per
  * --root because engines run several state roots at once (containerd: one
  * per namespace) and their containers must not share ids either. An entry
