@@ -94,19 +94,21 @@ int idmap_tree(int tree, int userns_fd, bool recursive, struct moat_error *err)
 	return 0;
 }
 
-/* A mount's own user namespace: its mappings, or the container's for bare idmap. */
-static int mount_userns(const struct oci_mount *m, int container_ns, struct moat_error *err)
+/* A user namespace of a mount's own mappings (uidMappings/gidMappings). */
+static int mount_userns(const struct oci_mount *m, struct moat_error *err)
 {
 	char uid_map[1024], gid_map[1024];
 
-	if (!m->n_uid_mappings)
-		return fcntl(container_ns, F_DUPFD_CLOEXEC, 3);
 	if (idmap_map_text(m->uid_mappings, m->n_uid_mappings, uid_map, sizeof(uid_map)) < 0 ||
 	    idmap_map_text(m->gid_mappings, m->n_gid_mappings, gid_map, sizeof(gid_map)) < 0)
 		return moat_error_setx(err, E2BIG, "too many mappings");
 	return idmap_userns_fd(uid_map, gid_map, err);
 }
 
+/*
+ * A bind mount's source, idmapped: through its own mappings, else through
+ * the container's namespace (bare idmap/ridmap, or moat's default).
+ */
 static int open_bind(const struct container_setup *c, const struct oci_mount *m, int container_ns,
 		     struct moat_error *err)
 {
@@ -114,16 +116,16 @@ static int open_bind(const struct container_setup *c, const struct oci_mount *m,
 	bool recursive = explicit ? m->parsed.idmap == OCI_MOUNT_IDMAP_RECURSIVE
 				  : container_mount_is_recursive(m);
 	_cleanup_close_ int tree = container_bind_source_open(c->bundle, m, err);
-	_cleanup_close_ int ns = -1;
+	_cleanup_close_ int own_ns = -1;
 
 	if (tree < 0)
 		return tree;
-	ns =
-	    explicit ? mount_userns(m, container_ns, err) : fcntl(container_ns, F_DUPFD_CLOEXEC, 3);
-	if (ns < 0)
-		return explicit ? moat_error_prefix(err, "mount %s", m->destination)
-				: moat_error_set(err, errno, "mount %s", m->destination);
-	if (idmap_tree(tree, ns, recursive, err) < 0) {
+	if (m->n_uid_mappings) {
+		own_ns = mount_userns(m, err);
+		if (own_ns < 0)
+			return moat_error_prefix(err, "mount %s", m->destination);
+	}
+	if (idmap_tree(tree, own_ns >= 0 ? own_ns : container_ns, recursive, err) < 0) {
 		if (explicit)
 			return moat_error_prefix(err, "mount %s (%s)", m->destination, m->source);
 		/* moat's own idmapping: without it the volume's owners would not

@@ -73,12 +73,10 @@ host_uid_of() { json "$1/$2/state.json" 'd["idMappings"]["uidMappings"][0]["host
 
 # in_ranges SUBUID-LINE SUBGID-LINE CMD...: CMD in a private mount namespace
 # whose /etc has those subordinate ranges for root.
-_n=0
 in_ranges() {
 	local u=$1 g=$2 d
 	shift 2
-	_n=$((_n + 1))
-	d=$T/etc.$_n
+	d=$(mktemp -d "$T/etc.XXXXXX") # a fresh one each time: callers run in parallel
 	mkdir -p "$d/up" "$d/work"
 	printf '%s\n' "$u" >"$d/up/subuid"
 	printf '%s\n' "$g" >"$d/up/subgid"
