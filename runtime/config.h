@@ -35,6 +35,9 @@ struct container_setup {
 	int detach;	     /* outlive moat: setsid, no parent-death signal */
 	const char *uid_map; /* uid_map/gid_map text; NULL for moat do's default */
 	const char *gid_map;
+	int idmap_default; /* rootfs and binds idmapped through the container's map */
+	int *mount_fds;	   /* per config.json mount: idmapped tree from moat, or -1 */
+	size_t n_mount_fds;
 	uid_t user_uid; /* process.user, applied by pid 1 */
 	gid_t user_gid;
 	const gid_t *user_groups;

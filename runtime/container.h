@@ -80,6 +80,13 @@ pid_t container_init_pid(const struct container *c);
 
 /* --- container_rootfs.c: in the monitor (rootfs.c calls it for containers) */
 int container_rootfs_build(struct sandbox_config *cfg, struct moat_error *err);
+struct oci_mount;
+/* A bind mount whose source is captured with open_tree (not one moat makes itself)? */
+bool container_mount_is_captured_bind(const struct oci_mount *m);
+bool container_mount_is_recursive(const struct oci_mount *m); /* rbind */
+/* open_tree clone of a bind mount's source (relative to bundle). fd or -errno. */
+int container_bind_source_open(const char *bundle, const struct oci_mount *m,
+			       struct moat_error *err);
 
 /* --- container_hooks.c */
 /* Run a hook list with the state on stdin. 0, or -errno with the failing hook named. */

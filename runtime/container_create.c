@@ -26,17 +26,18 @@
 #include "../lib/log.h"
 #include "cgroup.h"
 #include "container.h"
+#include "container_ids.h"
 #include "oci_config.h"
 #include "sandbox.h"
 #include "sync.h"
-#include "userns.h"
 
 struct launch {
 	struct oci_config oci;
 	char bundle[PATH_MAX];
 	char rootfs[PATH_MAX];
-	char uid_map[256], gid_map[256];
+	struct container_ids ids;
 	gid_t groups[64];
+	int *mount_fds;
 	struct container_setup setup;
 	struct sandbox_config cfg;
 	struct cgroup cgroup;
@@ -77,66 +78,19 @@ static int load_bundle(struct launch *l, const char *bundle, struct moat_error *
 	return 0;
 }
 
-/* Is [start, start+size) inside range? */
-static bool within(unsigned long start, unsigned long size, const struct id_range *range)
+static void launch_release(struct launch *l)
 {
-	return start >= range->start && start + size <= range->start + range->count;
-}
-
-/*
- * config.json's id mappings, used only where moat would map those host ids
- * anyway: root's subordinate range for root, the caller alone otherwise.
- * Container id 0 must be mapped (the set-up runs as it). Without mappings,
- * moat's own: root's range, or 0 -> the caller.
- */
-static int plan_mappings(struct launch *l, const char *field, const struct oci_id_mapping *maps,
-			 size_t n, char *out, size_t len, bool is_gid, struct moat_error *err)
-{
-	unsigned caller = is_gid ? (unsigned)getgid() : (unsigned)getuid();
-	bool zero = false;
-	size_t used = 0;
-	struct id_range range;
-
-	if (n == 0)
-		return 0;
-	if (caller == 0) {
-		struct passwd *pw = getpwuid(0);
-
-		userns_subid_range(is_gid ? "/etc/subgid" : "/etc/subuid",
-				   pw ? pw->pw_name : "root", 0, &range);
-	} else {
-		range.start = caller;
-		range.count = 1;
-	}
-	for (size_t i = 0; i < n; i++) {
-		if (!within(maps[i].host_id, maps[i].size, &range) || maps[i].size == 0)
-			return moat_error_setx(
-			    err, EPERM,
-			    "%s[%zu]: host ids %u-%lu are outside what moat may map "
-			    "(%lu-%lu: %s)",
-			    field, i, maps[i].host_id,
-			    (unsigned long)maps[i].host_id + maps[i].size - 1, range.start,
-			    range.start + range.count - 1,
-			    caller == 0 ? "root's subordinate range" : "the caller's own id");
-		zero |= maps[i].container_id == 0;
-		used += snprintf(out + used, used < len ? len - used : 0, "%u %u %u\n",
-				 maps[i].container_id, maps[i].host_id, maps[i].size);
-	}
-	if (used >= len)
-		return moat_error_setx(err, E2BIG, "%s: too many mappings", field);
-	if (!zero)
-		return moat_error_setx(err, EINVAL, "%s: container id 0 must be mapped", field);
-	(void)l;
-	return 1;
+	oci_config_free(&l->oci);
+	free(l->mount_fds);
+	l->mount_fds = NULL;
 }
 
 static int build_config(struct launch *l, const struct oci_globals *g,
 			const struct create_options *o, bool detach, struct moat_error *err)
 {
 	const struct oci_process *p = &l->oci.process;
-	const struct oci_linux *lx = &l->oci.linux_config;
 	struct sandbox_config *cfg = &l->cfg;
-	int ru, rg;
+	int r;
 
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->trace_fd = -1;
@@ -145,22 +99,19 @@ static int build_config(struct launch *l, const struct oci_globals *g,
 				       SANDBOX_MAX_ENV);
 	if (p->user.n_additional_gids > ARRAY_SIZE(l->groups))
 		return moat_error_setx(err, E2BIG, "process.user.additionalGids: too many");
-	ru = plan_mappings(l, "linux.uidMappings", lx->uid_mappings, lx->n_uid_mappings, l->uid_map,
-			   sizeof(l->uid_map), false, err);
-	if (ru < 0)
-		return ru;
-	rg = plan_mappings(l, "linux.gidMappings", lx->gid_mappings, lx->n_gid_mappings, l->gid_map,
-			   sizeof(l->gid_map), true, err);
-	if (rg < 0)
-		return rg;
-	if (ru != rg)
-		return moat_error_setx(
-		    err, EINVAL, "linux.uidMappings and linux.gidMappings: give both or neither");
-	if (getuid() != 0 && (p->user.uid != 0 || p->user.gid != 0 || p->user.n_additional_gids))
-		if (!ru)
-			return moat_error_setx(err, EPERM,
-					       "process.user: unprivileged, only uid and gid 0 "
-					       "(the caller) exist in the container");
+	r = container_ids_check(&l->oci, o->id, &l->ids, err);
+	if (r < 0)
+		return r;
+	if (l->ids.source == CONTAINER_IDS_CALLER &&
+	    (p->user.uid != 0 || p->user.gid != 0 || p->user.n_additional_gids))
+		return moat_error_setx(err, EPERM,
+				       "process.user: unprivileged, only uid and gid 0 "
+				       "(the caller) exist in the container");
+	l->mount_fds = calloc(l->oci.n_mounts + 1, sizeof(int));
+	if (!l->mount_fds)
+		return moat_error_set(err, ENOMEM, "mounts");
+	for (size_t i = 0; i < l->oci.n_mounts; i++)
+		l->mount_fds[i] = -1;
 	for (size_t i = 0; i < p->user.n_additional_gids; i++)
 		l->groups[i] = p->user.additional_gids[i];
 	l->setup = (struct container_setup){
@@ -171,8 +122,12 @@ static int build_config(struct launch *l, const struct oci_globals *g,
 	    .exec_fifo_fd = -1,
 	    .state_lock_fd = -1,
 	    .detach = detach,
-	    .uid_map = ru ? l->uid_map : NULL,
-	    .gid_map = ru ? l->gid_map : NULL,
+	    /* filled by container_ids_assign() once the state directory exists */
+	    .uid_map = l->ids.source != CONTAINER_IDS_CALLER ? l->ids.uid_map : NULL,
+	    .gid_map = l->ids.source != CONTAINER_IDS_CALLER ? l->ids.gid_map : NULL,
+	    .idmap_default = l->ids.idmap_default,
+	    .mount_fds = l->mount_fds,
+	    .n_mount_fds = l->oci.n_mounts,
 	    .user_uid = p->user.uid,
 	    .user_gid = p->user.gid,
 	    .user_groups = l->groups,
@@ -233,6 +188,7 @@ static int write_state(struct container *c, struct launch *l, pid_t init, pid_t 
 	json_object_set_new(c->state, "created", json_string(created));
 	json_object_set_new(c->state, "owner", json_string(pw ? pw->pw_name : owner));
 	json_object_set_new(c->state, "annotations", annotations_json(&l->oci));
+	json_object_set_new(c->state, "idMappings", container_ids_json(&l->ids));
 	json_object_set_new(c->state, "initStartTime",
 			    json_integer((json_int_t)container_process_start_time(init)));
 	json_object_set_new(c->state, "monitorPid", json_integer(monitor));
@@ -398,6 +354,8 @@ int container_create(const struct oci_globals *g, const struct create_options *o
 	}
 	if (container_new(g, o->id, &c, &err) < 0)
 		goto fail_config;
+	if (container_ids_assign(&l->ids, c.dir, &err) < 0)
+		goto fail;
 	if (cgroup_setup(&l->oci.linux_config.resources, l->oci.linux_config.cgroups_path, o->id,
 			 &l->cgroup, &err) < 0)
 		goto fail;
@@ -420,7 +378,7 @@ int container_create(const struct oci_globals *g, const struct create_options *o
 	if (!run) {
 		close(sock);
 		container_close(&c);
-		oci_config_free(&l->oci);
+		launch_release(l);
 		return 0;
 	}
 	if (container_start_locked(&c, &err) < 0)
@@ -428,14 +386,14 @@ int container_create(const struct oci_globals *g, const struct create_options *o
 	container_close(&c); /* `moat state` and `kill` work while it runs */
 	if (o->detach) {
 		close(sock);
-		oci_config_free(&l->oci);
+		launch_release(l);
 		return 0;
 	}
 	code = sandbox_wait(&l->cfg, sock, monitor, init, pty);
 	close(sock);
 	if (!o->keep && container_open(g, o->id, &c, &err) == 0 && container_destroy(&c, &err) < 0)
 		oci_cli_fail(g, &err);
-	oci_config_free(&l->oci);
+	launch_release(l);
 	return code;
 
 fail:
@@ -445,6 +403,6 @@ fail:
 		close(sock);
 	abandon(&c, monitor, &l->cgroup);
 fail_config:
-	oci_config_free(&l->oci);
+	launch_release(l);
 	return oci_cli_fail(g, &err);
 }

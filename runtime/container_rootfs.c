@@ -101,12 +101,17 @@ static int is_bind(const struct oci_mount *m)
 	return (m->parsed.flags & MS_BIND) || is_type(m, "bind") || is_type(m, "rbind");
 }
 
+bool container_mount_is_recursive(const struct oci_mount *m)
+{
+	return (m->parsed.flags & MS_REC) || is_type(m, "rbind");
+}
+
 /* Capture a bind mount's source tree while the host is in view. */
-static int capture_source(const struct container_setup *c, const struct oci_mount *m,
-			  struct moat_error *err)
+int container_bind_source_open(const char *bundle, const struct oci_mount *m,
+			       struct moat_error *err)
 {
 	char src[PATH_MAX];
-	int rec = (m->parsed.flags & MS_REC) || is_type(m, "rbind");
+	int rec = container_mount_is_recursive(m);
 	int fd;
 
 	if (!m->source)
@@ -115,7 +120,7 @@ static int capture_source(const struct container_setup *c, const struct oci_moun
 	if (m->source[0] == '/')
 		snprintf(src, sizeof(src), "%s", m->source);
 	else
-		snprintf(src, sizeof(src), "%s/%s", c->bundle, m->source);
+		snprintf(src, sizeof(src), "%s/%s", bundle, m->source);
 	fd = open_tree(AT_FDCWD, src,
 		       OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (rec ? AT_RECURSIVE : 0));
 	if (fd < 0)
@@ -240,6 +245,11 @@ static int mount_cgroups(const struct container_setup *c, int root, const struct
 	return 0;
 }
 
+bool container_mount_is_captured_bind(const struct oci_mount *m)
+{
+	return is_bind(m) && !handled_by_moat(m, "");
+}
+
 static int apply_mount(const struct container_setup *c, int root, const struct oci_mount *m,
 		       int tree, struct moat_error *err)
 {
@@ -309,9 +319,16 @@ int container_rootfs_build(struct sandbox_config *cfg, struct moat_error *err)
 		if (c->rootfs_fd < 0)
 			return moat_error_prefix(err, "rootfs");
 	}
-	for (size_t i = 0; i < oci->n_mounts && r == 0; i++)
-		if (is_bind(&oci->mounts[i]) && !handled_by_moat(&oci->mounts[i], ""))
-			r = trees[i] = capture_source(c, &oci->mounts[i], err);
+	for (size_t i = 0; i < oci->n_mounts && r == 0; i++) {
+		if (c->mount_fds && c->mount_fds[i] >= 0) /* idmapped by moat */
+			trees[i] = steal_fd(&c->mount_fds[i]);
+		else if (container_mount_is_captured_bind(&oci->mounts[i]))
+			r = container_bind_source_open(c->bundle, &oci->mounts[i], err);
+		if (r > 0) { /* an fd, not an error */
+			trees[i] = r;
+			r = 0;
+		}
+	}
 	if (r < 0)
 		goto out;
 	r = mnt_mount("tmpfs", ROOTFS_STAGE, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0700", err);

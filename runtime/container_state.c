@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "../lib/cleanup.h"
+#include "id_alloc.h"
 
 int container_check_id(const char *id, struct moat_error *err)
 {
@@ -192,6 +193,7 @@ int container_remove(struct container *c, struct moat_error *err)
 
 	if (!d)
 		return moat_error_set(err, errno, "open %s", c->dir);
+	id_alloc_release(c->dir); /* its host id range, if it had one of its own */
 	while ((e = readdir(d)))
 		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") &&
 		    unlinkat(dirfd(d), e->d_name, 0) < 0)

@@ -182,6 +182,12 @@ static int receive_go(struct sandbox_config *cfg, int moat_sock, struct moat_err
 			cfg->container->rootfs_fd = fd; /* the bundle's rootfs, idmapped */
 			continue;
 		}
+		if (r > 0 && msg.type == SYNC_MOUNT && msg.value <= -2 && cfg->container &&
+		    cfg->container->mount_fds &&
+		    (size_t)(-2 - msg.value) < cfg->container->n_mount_fds) {
+			cfg->container->mount_fds[-2 - msg.value] = fd; /* an idmapped bind */
+			continue;
+		}
 		if (r <= 0 || msg.type != SYNC_MOUNT || msg.value < 0 || msg.value >= cfg->nmounts)
 			return moat_error_setx(err, EPROTO, "bad mount hand-over from moat");
 		cfg->mounts[msg.value].fd = fd;

@@ -23,6 +23,7 @@
 
 #include "../lib/cleanup.h"
 #include "../lib/log.h"
+#include "idmap.h"
 #include "monitor.h"
 #include "mounts.h"
 #include "pty.h"
@@ -77,25 +78,11 @@ static int send_mounts(struct sandbox_config *cfg, pid_t child, int sock, struct
 	userns = open(path, O_RDONLY | O_CLOEXEC);
 	if (userns < 0)
 		return moat_error_set(err, errno, "open %s", path);
-	if (cfg->container) {
-		/* The bundle's rootfs, idmapped so that ownership inside is the image's. */
-		_cleanup_close_ int fd = mnt_clone_tree(cfg->container->rootfs, 0, userns, err);
-
-		if (fd < 0)
-			log_debug("rootfs not idmapped (%s): owners not mapped appear as nobody",
-				  err->msg);
-		r = sync_send(sock, SYNC_GO, n + (fd >= 0), -1);
-		if (r < 0)
-			return moat_error_set(err, -r, "start the sandbox");
-		if (fd >= 0 && (r = sync_send(sock, SYNC_MOUNT, -1, fd)) < 0)
-			return moat_error_set(err, -r, "hand over the rootfs");
-		if (n == 0)
-			return 0;
-	} else {
-		r = sync_send(sock, SYNC_GO, n, -1);
-		if (r < 0 || n == 0)
-			return r < 0 ? moat_error_set(err, -r, "start the sandbox") : 0;
-	}
+	if (cfg->container) /* the rootfs and bind mounts, idmapped as planned */
+		return idmap_send_container_trees(cfg, userns, sock, err);
+	r = sync_send(sock, SYNC_GO, n, -1);
+	if (r < 0 || n == 0)
+		return r < 0 ? moat_error_set(err, -r, "start the sandbox") : 0;
 	for (int i = 0; i < cfg->nmounts; i++) {
 		struct mount_request *m = &cfg->mounts[i];
 		_cleanup_close_ int fd = -1;

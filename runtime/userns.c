@@ -17,31 +17,59 @@
 
 #include "../lib/cleanup.h"
 
-int userns_subid_range(const char *file, const char *user, uid_t uid, struct id_range *out)
+size_t userns_subid_ranges(const char *file, const char *user, uid_t uid, struct id_range *out,
+			   size_t max)
 {
 	_cleanup_fclose_ FILE *f = fopen(file, "re");
 	char line[256], uidstr[32];
+	size_t n = 0;
 
-	out->start = USERNS_DEFAULT_BASE;
-	out->count = USERNS_DEFAULT_COUNT;
 	if (!f)
 		return 0;
 	snprintf(uidstr, sizeof(uidstr), "%u", (unsigned)uid);
-	while (fgets(line, sizeof(line), f)) {
+	while (n < max && fgets(line, sizeof(line), f)) {
 		char *name = strtok(line, ":"), *start = strtok(NULL, ":"),
-		     *count = strtok(NULL, ":\n");
+		     *count = strtok(NULL, ":\n"), *end1, *end2;
 
 		if (!name || !start || !count)
 			continue;
 		if (strcmp(name, user) && strcmp(name, uidstr))
 			continue;
-		out->start = strtoul(start, NULL, 10);
-		out->count = strtoul(count, NULL, 10);
-		if (out->count > USERNS_DEFAULT_COUNT)
-			out->count = USERNS_DEFAULT_COUNT;
-		return 1;
+		out[n].start = strtoul(start, &end1, 10);
+		out[n].count = strtoul(count, &end2, 10);
+		/* a malformed line, or one past the last valid id, maps nothing */
+		if (*end1 || *end2 || out[n].count == 0 ||
+		    out[n].start + out[n].count > USERNS_ID_LIMIT)
+			continue;
+		n++;
 	}
-	return 0;
+	return n;
+}
+
+int userns_subid_range(const char *file, const char *user, uid_t uid, struct id_range *out)
+{
+	if (userns_subid_ranges(file, user, uid, out, 1) == 0) {
+		out->start = USERNS_DEFAULT_BASE;
+		out->count = USERNS_DEFAULT_COUNT;
+		return 0;
+	}
+	if (out->count > USERNS_DEFAULT_COUNT)
+		out->count = USERNS_DEFAULT_COUNT;
+	return 1;
+}
+
+size_t userns_root_ranges(bool gids, struct id_range *out, size_t max)
+{
+	struct passwd *pw = getpwuid(0);
+	size_t n = userns_subid_ranges(gids ? "/etc/subgid" : "/etc/subuid",
+				       pw ? pw->pw_name : "root", 0, out, max);
+
+	if (n == 0 && max > 0) {
+		out[0].start = USERNS_DEFAULT_BASE;
+		out[0].count = USERNS_DEFAULT_COUNT;
+		n = 1;
+	}
+	return n;
 }
 
 int userns_available(struct moat_error *err)

@@ -3,6 +3,8 @@
 #ifndef MOAT_RUNTIME_USERNS_H
 #define MOAT_RUNTIME_USERNS_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <sys/types.h>
 
 #include "../lib/error.h"
@@ -11,6 +13,8 @@
 /* Where host root's sandboxes live when /etc/subuid has no entry for root. */
 #define USERNS_DEFAULT_BASE  100000u
 #define USERNS_DEFAULT_COUNT 65536u
+/* Ids are 32-bit; (uid_t)-1 is never valid, so no map reaches past it. */
+#define USERNS_ID_LIMIT 4294967295ul
 /* The id unmapped host ids appear as (/proc/sys/kernel/overflowuid). */
 #define USERNS_OVERFLOW_ID 65534u
 
@@ -19,8 +23,15 @@ struct id_range {
 	unsigned long count;
 };
 
-/* Root's range from a subid file ("name:start:count" lines), or the default. */
+/* Root's range from a subid file ("name:start:count" lines), or the default;
+ * the first line for user (or uid), at most USERNS_DEFAULT_COUNT ids. */
 int userns_subid_range(const char *file, const char *user, uid_t uid, struct id_range *out);
+/* Every valid line of a subid file for user (or uid), whole, at most max. */
+size_t userns_subid_ranges(const char *file, const char *user, uid_t uid, struct id_range *out,
+			   size_t max);
+/* Host root's subordinate uid (or gid) ranges, or the default range. */
+size_t userns_root_ranges(bool gids, struct id_range *out, size_t max);
+#define USERNS_MAX_RANGES 32
 
 /* Decide inside ids (fills cfg->inside_uid/gid). Fails when user namespaces are off. */
 int userns_plan(struct sandbox_config *cfg, struct moat_error *err);

@@ -113,6 +113,27 @@ static void test_subid_ranges(void **state)
 	unlink(path);
 }
 
+/* Every line of root's, whole: usermod --add-subuids adds lines. */
+static void test_subid_ranges_all_lines(void **state)
+{
+	char path[] = "/tmp/moat-subid-XXXXXX";
+	int fd = mkstemp(path);
+	struct id_range r[4];
+
+	assert_true(fd >= 0);
+	dprintf(fd, "root:100000:65536\nalice:200000:65536\n0:1000000:6553600\n"
+		    "root:x:5\nroot:4294967000:1000\nroot:7:0\n");
+	close(fd);
+	assert_int_equal(userns_subid_ranges(path, "root", 0, r, 4), 2);
+	assert_int_equal(r[0].start, 100000);
+	assert_int_equal(r[0].count, 65536);
+	assert_int_equal(r[1].start, 1000000);
+	assert_int_equal(r[1].count, 6553600); /* not capped: cut into slices later */
+	assert_int_equal(userns_subid_ranges(path, "root", 0, r, 1), 1);
+	assert_int_equal(userns_subid_ranges(path, "bob", 1234, r, 4), 0);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -120,6 +141,7 @@ int main(void)
 		cmocka_unit_test(test_command_options_untouched),
 		cmocka_unit_test(test_bad_input_names_the_problem),
 		cmocka_unit_test(test_subid_ranges),
+		cmocka_unit_test(test_subid_ranges_all_lines),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,205 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Idmapped mounts for containers. A mount idmapped through a user namespace
+ * U shows a file whose on-disk owner is k as U's host id for k, and stores a
+ * write by host id h as the k that U maps to h. Through the container's own
+ * namespace (0 -> B, 65536 ids) on-disk 0 shows as container 0 and a write
+ * by container uid N lands as N: runc's ownership, while the container's
+ * ids on the host are B + N.
+ */
+#include "idmap.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../lib/cleanup.h"
+#include "../lib/log.h"
+#include "container.h"
+#include "mounts.h"
+#include "oci_config.h"
+#include "sync.h"
+
+static int write_proc(pid_t pid, const char *name, const char *text, struct moat_error *err)
+{
+	char path[64];
+	_cleanup_close_ int fd = -1;
+	size_t len = strlen(text);
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", pid, name);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, text, len) != (ssize_t)len)
+		return moat_error_set(err, errno, "write %s ('%.*s')", path,
+				      (int)strcspn(text, "\n"), text);
+	return 0;
+}
+
+int idmap_userns_fd(const char *uid_map, const char *gid_map, struct moat_error *err)
+{
+	char path[64];
+	int fd = -1, r;
+	pid_t pid;
+
+	/* A child that only holds the namespace until we have its fd. */
+	pid = (pid_t)syscall(SYS_clone, CLONE_NEWUSER | SIGCHLD, 0, 0, 0, 0);
+	if (pid < 0)
+		return moat_error_set(err, errno, "create a user namespace for an idmapped mount");
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		for (;;)
+			pause();
+	}
+	r = write_proc(pid, "uid_map", uid_map, err);
+	if (r == 0)
+		r = write_proc(pid, "gid_map", gid_map, err);
+	if (r == 0) {
+		snprintf(path, sizeof(path), "/proc/%d/ns/user", pid);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			r = moat_error_set(err, errno, "open %s", path);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	return r < 0 ? r : fd;
+}
+
+int idmap_map_text(const struct oci_id_mapping *maps, size_t n, char *out, size_t len)
+{
+	size_t used = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < n; i++)
+		used += snprintf(out + used, used < len ? len - used : 0, "%u %u %u\n",
+				 maps[i].container_id, maps[i].host_id, maps[i].size);
+	return used < len ? 0 : -E2BIG;
+}
+
+int idmap_tree(int tree, int userns_fd, bool recursive, struct moat_error *err)
+{
+	struct mount_attr attr = {.attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (__u64)userns_fd};
+
+	if (mount_setattr(tree, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &attr,
+			  sizeof(attr)) < 0)
+		return moat_error_set(err, errno, "idmapped mount");
+	return 0;
+}
+
+/* A user namespace of a mount's own mappings (uidMappings/gidMappings). */
+static int mount_userns(const struct oci_mount *m, struct moat_error *err)
+{
+	char uid_map[1024], gid_map[1024];
+
+	if (idmap_map_text(m->uid_mappings, m->n_uid_mappings, uid_map, sizeof(uid_map)) < 0 ||
+	    idmap_map_text(m->gid_mappings, m->n_gid_mappings, gid_map, sizeof(gid_map)) < 0)
+		return moat_error_setx(err, E2BIG, "too many mappings");
+	return idmap_userns_fd(uid_map, gid_map, err);
+}
+
+/*
+ * A bind mount's source, idmapped: through its own mappings, else through
+ * the container's namespace (bare idmap/ridmap, or moat's default).
+ */
+static int open_bind(const struct container_setup *c, const struct oci_mount *m, int container_ns,
+		     struct moat_error *err)
+{
+	bool explicit = m->parsed.idmap != OCI_MOUNT_IDMAP_NONE;
+	bool recursive = explicit ? m->parsed.idmap == OCI_MOUNT_IDMAP_RECURSIVE
+				  : container_mount_is_recursive(m);
+	_cleanup_close_ int tree = container_bind_source_open(c->bundle, m, err);
+	_cleanup_close_ int own_ns = -1;
+
+	if (tree < 0)
+		return tree;
+	if (m->n_uid_mappings) {
+		own_ns = mount_userns(m, err);
+		if (own_ns < 0)
+			return moat_error_prefix(err, "mount %s", m->destination);
+	}
+	if (idmap_tree(tree, own_ns >= 0 ? own_ns : container_ns, recursive, err) < 0) {
+		if (explicit)
+			return moat_error_prefix(err, "mount %s (%s)", m->destination, m->source);
+		/* moat's own idmapping: without it the volume's owners would not
+		 * show as themselves and writes would land with other ids */
+		return moat_error_prefix(err,
+					 "mount %s: %s cannot be idmapped, so its owners would "
+					 "not show as themselves (give config.json a user "
+					 "namespace with uidMappings/gidMappings, or set %s=true)",
+					 m->destination, m->source, "dev.moat.host-ids");
+	}
+	return steal_fd(&tree);
+}
+
+int idmap_send_container_trees(struct sandbox_config *cfg, int userns_fd, int sock,
+			       struct moat_error *err)
+{
+	struct container_setup *c = cfg->container;
+	const struct oci_config *oci = c->oci;
+	_cleanup_free_ int *fds = calloc(oci->n_mounts + 1, sizeof(int));
+	_cleanup_close_ int rootfs = -1;
+	int n = 0, r = 0;
+
+	if (!fds)
+		return moat_error_set(err, ENOMEM, "mounts");
+	for (size_t i = 0; i < oci->n_mounts; i++)
+		fds[i] = -1;
+	if (c->idmap_default) {
+		rootfs = mnt_clone_tree(c->rootfs, 0, userns_fd, err);
+		if (rootfs < 0 && err->code != EINVAL) {
+			r = moat_error_prefix(err, "rootfs");
+			goto out;
+		}
+		/*
+		 * The file system cannot be idmapped (overlayfs, the engines'
+		 * usual rootfs, cannot on this kernel line). Unlike a volume's,
+		 * the rootfs is the container's own layer, and an unidmapped one
+		 * gives it fewer rights, not more: go on, but say what changes.
+		 */
+		if (rootfs < 0)
+			fprintf(stderr,
+				"moat: warning: rootfs %s: cannot be idmapped (%s): files of ids "
+				"the container does not map show as nobody (65534), and files it "
+				"writes there land with its host ids; for the image's ownership, "
+				"give config.json a user namespace with uidMappings/gidMappings "
+				"and a rootfs owned by those ids\n",
+				c->rootfs, strerror(err->code));
+		else
+			n++;
+	}
+	for (size_t i = 0; i < oci->n_mounts && r == 0; i++) {
+		const struct oci_mount *m = &oci->mounts[i];
+
+		if (!container_mount_is_captured_bind(m) ||
+		    (m->parsed.idmap == OCI_MOUNT_IDMAP_NONE && !c->idmap_default))
+			continue;
+		fds[i] = open_bind(c, m, userns_fd, err);
+		if (fds[i] < 0)
+			r = fds[i];
+		else
+			n++;
+	}
+	if (r < 0)
+		goto out;
+	r = sync_send(sock, SYNC_GO, n, -1);
+	if (r == 0 && rootfs >= 0)
+		r = sync_send(sock, SYNC_MOUNT, -1, rootfs);
+	for (size_t i = 0; i < oci->n_mounts && r == 0; i++)
+		if (fds[i] >= 0)
+			r = sync_send(sock, SYNC_MOUNT, -2 - (int)i, fds[i]);
+	if (r < 0)
+		r = moat_error_set(err, -r, "hand the container's mounts over");
+out:
+	for (size_t i = 0; i < oci->n_mounts; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	return r;
+}
