@@ -23,6 +23,7 @@ struct mount_request {
 
 struct oci_config;
 struct cgroup;
+struct host_lower;
 
 /* What `moat create|run` adds: the bundle's container (NULL for `moat do`). */
 struct container_setup {
@@ -51,6 +52,8 @@ struct sandbox_config {
 	char **argv; /* the command */
 	struct mount_request mounts[SANDBOX_MAX_MOUNTS];
 	int nmounts;
+	struct host_lower *lowers; /* runtime/host_lower.h: as root, `moat do` only */
+	int nlowers;
 	int net_host;	 /* --net host */
 	const char *cwd; /* --cwd, or NULL for the caller's cwd */
 	int cwd_explicit;

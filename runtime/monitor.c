@@ -21,6 +21,7 @@
 #include "../lib/cleanup.h"
 #include "../lib/log.h"
 #include "../sentry/sentry.h"
+#include "host_lower.h"
 #include "init.h"
 #include "net.h"
 #include "rootfs.h"
@@ -167,6 +168,26 @@ static int join_cgroup(int moat_sock, int init_sock, pid_t init_pid, struct moat
 	return r < 0 ? moat_error_set(err, -r, "resume pid 1") : 0;
 }
 
+/* Keep a host mount taken alone (runtime/host_lower.h) for rootfs_build. */
+static int add_lower(struct sandbox_config *cfg, const char *path, int fd)
+{
+	struct host_lower *grown =
+	    realloc(cfg->lowers, (size_t)(cfg->nlowers + 1) * sizeof(*grown));
+
+	if (!grown || path[0] != '/') {
+		close(fd);
+		return grown ? -EPROTO : -ENOMEM;
+	}
+	cfg->lowers = grown;
+	grown[cfg->nlowers].path = strdup(path);
+	if (!grown[cfg->nlowers].path) {
+		close(fd);
+		return -ENOMEM;
+	}
+	grown[cfg->nlowers++].fd = fd;
+	return 0;
+}
+
 static int receive_go(struct sandbox_config *cfg, int moat_sock, struct moat_error *err)
 {
 	struct sync_msg msg;
@@ -186,6 +207,12 @@ static int receive_go(struct sandbox_config *cfg, int moat_sock, struct moat_err
 		    cfg->container->mount_fds &&
 		    (size_t)(-2 - msg.value) < cfg->container->n_mount_fds) {
 			cfg->container->mount_fds[-2 - msg.value] = fd; /* an idmapped bind */
+			continue;
+		}
+		if (r > 0 && msg.type == SYNC_LOWER && !cfg->container && fd >= 0) {
+			r = add_lower(cfg, msg.text, fd);
+			if (r < 0)
+				return moat_error_set(err, -r, "host mount %s", msg.text);
 			continue;
 		}
 		if (r <= 0 || msg.type != SYNC_MOUNT || msg.value < 0 || msg.value >= cfg->nmounts)

@@ -46,6 +46,18 @@ int mnt_clone_tree(const char *path, int readonly, int userns_fd, struct moat_er
 	return steal_fd(&fd);
 }
 
+int mnt_clone_lone(const char *path, struct moat_error *err)
+{
+	struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY};
+	_cleanup_close_ int fd = open_tree(AT_FDCWD, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+
+	if (fd < 0)
+		return moat_error_set(err, errno, "clone the mount of %s", path);
+	if (mount_setattr(fd, "", AT_EMPTY_PATH, &attr, sizeof(attr)) < 0)
+		return moat_error_set(err, errno, "read-only mount of %s", path);
+	return steal_fd(&fd);
+}
+
 int mnt_attach(int tree_fd, const char *target, struct moat_error *err)
 {
 	if (move_mount(tree_fd, "", AT_FDCWD, target, MOVE_MOUNT_F_EMPTY_PATH) < 0)
@@ -125,4 +137,53 @@ int mnt_has_submounts(const char *dir)
 			return 1;
 	}
 	return 0;
+}
+
+int mnt_list_submounts(const char *dir, char ***out, size_t *count)
+{
+	_cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
+	_cleanup_free_ char *line = NULL;
+	size_t cap = 0, dl = strlen(dir), n = 0;
+	char **list = NULL;
+
+	*out = NULL;
+	*count = 0;
+	if (!f)
+		return -errno;
+	while (getline(&line, &cap, f) > 0) {
+		char point[4096], **grown;
+		int seen = 0;
+
+		if (sscanf(line, "%*s %*s %*s %*s %4095s", point) != 1)
+			continue;
+		unescape(point);
+		if (strncmp(point, dir, dl) || point[dl] != '/' || !point[dl + 1])
+			continue;
+		for (size_t i = 0; i < n && !seen; i++)
+			seen = !strcmp(list[i], point);
+		if (seen)
+			continue;
+		grown = realloc(list, (n + 1) * sizeof(*list));
+		if (!grown) {
+			mnt_list_free(list, n);
+			return -ENOMEM;
+		}
+		list = grown;
+		list[n] = strdup(point);
+		if (!list[n]) {
+			mnt_list_free(list, n);
+			return -ENOMEM;
+		}
+		n++;
+	}
+	*out = list;
+	*count = n;
+	return 0;
+}
+
+void mnt_list_free(char **list, size_t count)
+{
+	for (size_t i = 0; i < count; i++)
+		free(list[i]);
+	free(list);
 }

@@ -3,6 +3,7 @@
 #ifndef MOAT_RUNTIME_MOUNTS_H
 #define MOAT_RUNTIME_MOUNTS_H
 
+#include <stddef.h>
 #include <sys/types.h>
 
 #include "../lib/error.h"
@@ -12,6 +13,9 @@ int mnt_mount(const char *src, const char *target, const char *type, unsigned lo
 /* Detached copy of the tree at path (recursive), optionally read-only and
  * idmapped through userns_fd (-1 for none). Returns the fd or -errno. */
 int mnt_clone_tree(const char *path, int readonly, int userns_fd, struct moat_error *err);
+/* Detached read-only copy of the mount at path alone, without the mounts
+ * below it (only where they are not locked: outside a user namespace). */
+int mnt_clone_lone(const char *path, struct moat_error *err);
 /* Attach a detached tree at target. */
 int mnt_attach(int tree_fd, const char *target, struct moat_error *err);
 /* Make every mount under target read-only (recursive bind remount). */
@@ -20,5 +24,11 @@ int mnt_make_readonly(const char *target, struct moat_error *err);
 int mnt_make_point(const char *path, int as_file, struct moat_error *err);
 /* Does any mount point lie strictly below dir (per /proc/self/mountinfo)? */
 int mnt_has_submounts(const char *dir);
+/*
+ * The mount points strictly below dir, parents before children (the order of
+ * /proc/self/mountinfo), each once. 0 or -errno; free with mnt_list_free().
+ */
+int mnt_list_submounts(const char *dir, char ***out, size_t *count);
+void mnt_list_free(char **list, size_t count);
 
 #endif

@@ -15,6 +15,7 @@
 #include "../lib/cleanup.h"
 #include "../lib/log.h"
 #include "container.h"
+#include "host_lower.h"
 #include "mounts.h"
 #include "oci_config.h"
 #include "userns.h"
@@ -22,7 +23,7 @@
 #define NR(p) ROOTFS_NEWROOT p
 
 /* Host top-level entries the sandbox gets fresh instead of from the host. */
-static int is_fresh_toplevel(const char *name)
+int rootfs_fresh_toplevel(const char *name)
 {
 	static const char *const fresh[] = {"proc", "sys", "dev", "tmp", NULL};
 
@@ -112,32 +113,108 @@ static int precreate_writable(const struct sandbox_config *cfg, const char *lowe
 	return 0;
 }
 
-/* Overlay /name (host lower, tmpfs upper); a read-only bind if it has submounts. */
-static int mount_toplevel_dir(const struct sandbox_config *cfg, const char *name,
-			      struct moat_error *err)
+/*
+ * Overlay the host directory `host` at `target`: lowerdir is `lower` (host
+ * itself, or where its mount taken alone is attached), the upper and work
+ * directories are made in `layers`. -errno with err filled on failure.
+ */
+static int overlay_dir(const struct sandbox_config *cfg, const char *host, const char *lower,
+		       const char *target, const char *layers, int precreate,
+		       struct moat_error *err)
 {
-	char host[PATH_MAX], target[PATH_MAX], upper[PATH_MAX], work[PATH_MAX], opts[3 * PATH_MAX];
+	char upper[PATH_MAX], work[PATH_MAX], opts[3 * PATH_MAX];
+
+	snprintf(upper, sizeof(upper), "%s/upper", layers);
+	snprintf(work, sizeof(work), "%s/work", layers);
+	if ((mkdir(layers, 0755) < 0 && errno != EEXIST) || mkdir(upper, 0755) < 0 ||
+	    mkdir(work, 0755) < 0)
+		return moat_error_set(err, errno, "create overlay layers for %s", host);
+	if (match_upper_to_lower(cfg, host, upper, err) < 0 ||
+	    (precreate && precreate_writable(cfg, host, upper, 2, err) < 0))
+		return -err->code;
+	snprintf(opts, sizeof(opts), "lowerdir=%s,upperdir=%s,workdir=%s,userxattr", lower, upper,
+		 work);
+	if (mount("overlay", target, "overlay", MS_NOSUID | MS_NODEV, opts) < 0)
+		return moat_error_set(err, errno, "overlay of %s", host);
+	return 0;
+}
+
+/* Attach a host mount taken alone at layers/lower; its path there. */
+static int stage_lower(const struct host_lower *hl, const char *layers, char *out, size_t cap,
+		       struct moat_error *err)
+{
+	if (mkdir(layers, 0755) < 0 && errno != EEXIST)
+		return moat_error_set(err, errno, "create %s", layers);
+	snprintf(out, cap, "%s/lower", layers);
+	if (mkdir(out, 0755) < 0)
+		return moat_error_set(err, errno, "create %s", out);
+	return mnt_attach(hl->fd, out, err);
+}
+
+/*
+ * The mounts below a top-level directory, which its overlay does not show
+ * (overlayfs does not cross the lower layer's mount points): each directory
+ * gets an overlay of its own, parents first, each file a read-only bind.
+ * One that cannot be shown stays hidden behind its mount point.
+ */
+static void overlay_submounts(const struct sandbox_config *cfg, const char *top, unsigned *layer_id)
+{
+	size_t tl = strlen(top);
+
+	for (int i = 0; i < cfg->nlowers; i++) {
+		const struct host_lower *hl = &cfg->lowers[i];
+		char target[PATH_MAX], layers[PATH_MAX], lower[PATH_MAX];
+		struct moat_error why = {0};
+		struct stat st;
+		int r;
+
+		if (strncmp(hl->path, top, tl) || hl->path[tl] != '/')
+			continue;
+		snprintf(target, sizeof(target), NR("%s"), hl->path);
+		snprintf(layers, sizeof(layers), ROOTFS_STAGE "/sub/%u", (*layer_id)++);
+		if (fstat(hl->fd, &st) < 0)
+			r = moat_error_set(&why, errno, "fstat");
+		else if (!S_ISDIR(st.st_mode))
+			r = mnt_attach(hl->fd, target, &why);
+		else if (strpbrk(hl->path, ",:\\"))
+			r = moat_error_setx(&why, EINVAL, "overlayfs options cannot name it");
+		else if ((r = stage_lower(hl, layers, lower, sizeof(lower), &why)) == 0)
+			r = overlay_dir(cfg, hl->path, lower, target, layers, 0, &why);
+		if (r < 0)
+			log_debug("%s is not shown in the sandbox: %s", hl->path, why.msg);
+	}
+}
+
+/*
+ * Overlay /name (host lower, tmpfs upper). A directory with mounts below it
+ * can be an overlay's lower only as its mount taken alone, which moat hands
+ * over as root (runtime/host_lower.h); otherwise it becomes a recursive
+ * read-only bind (docs/security.md: unix sockets under it can be reached).
+ */
+static int mount_toplevel_dir(const struct sandbox_config *cfg, const char *name,
+			      unsigned *layer_id, struct moat_error *err)
+{
+	char host[PATH_MAX], target[PATH_MAX], layers[PATH_MAX], lower[PATH_MAX];
+	const struct host_lower *hl;
 	int r;
 
 	snprintf(host, sizeof(host), "/%s", name);
 	snprintf(target, sizeof(target), NR("/%s"), name);
+	snprintf(layers, sizeof(layers), ROOTFS_STAGE "/top/%s", name);
 	if (mkdir(target, 0755) < 0 && errno != EEXIST)
 		return moat_error_set(err, errno, "create %s", target);
-	if (!mnt_has_submounts(host) && !strpbrk(name, ",:\\")) {
-		snprintf(upper, sizeof(upper), ROOTFS_STAGE "/upper/%s", name);
-		snprintf(work, sizeof(work), ROOTFS_STAGE "/work/%s", name);
-		if ((mkdir(upper, 0755) < 0 && errno != EEXIST) ||
-		    (mkdir(work, 0755) < 0 && errno != EEXIST))
-			return moat_error_set(err, errno, "create overlay layers for %s", host);
-		if (match_upper_to_lower(cfg, host, upper, err) < 0 ||
-		    precreate_writable(cfg, host, upper, 2, err) < 0)
-			return -err->code;
-		snprintf(opts, sizeof(opts), "lowerdir=%s,upperdir=%s,workdir=%s,userxattr", host,
-			 upper, work);
-		if (mount("overlay", target, "overlay", MS_NOSUID | MS_NODEV, opts) == 0)
+	hl = host_lower_find(cfg->lowers, cfg->nlowers, host);
+	if (!strpbrk(name, ",:\\") && (hl || !mnt_has_submounts(host))) {
+		snprintf(lower, sizeof(lower), "%s", host);
+		r = hl ? stage_lower(hl, layers, lower, sizeof(lower), err) : 0;
+		if (r == 0)
+			r = overlay_dir(cfg, host, lower, target, layers, 1, err);
+		if (r == 0) {
+			if (hl)
+				overlay_submounts(cfg, host, layer_id);
 			return 0;
-		log_debug("overlay of %s failed (%s); using a read-only bind", host,
-			  strerror(errno));
+		}
+		log_debug("%s; using a read-only bind", err->msg);
 	}
 	_cleanup_close_ int tree = mnt_clone_tree(host, 1, -1, err);
 	if (tree < 0)
@@ -166,6 +243,7 @@ static int build_toplevel(const struct sandbox_config *cfg, struct moat_error *e
 {
 	_cleanup_closedir_ DIR *d = opendir("/");
 	struct dirent *e;
+	unsigned layer_id = 0;
 	int r;
 
 	if (!d)
@@ -175,7 +253,7 @@ static int build_toplevel(const struct sandbox_config *cfg, struct moat_error *e
 		char host[PATH_MAX];
 
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
-		    is_fresh_toplevel(e->d_name))
+		    rootfs_fresh_toplevel(e->d_name))
 			continue;
 		snprintf(host, sizeof(host), "/%s", e->d_name);
 		if (lstat(host, &st) < 0)
@@ -183,7 +261,7 @@ static int build_toplevel(const struct sandbox_config *cfg, struct moat_error *e
 		if (S_ISLNK(st.st_mode))
 			r = copy_toplevel_symlink(e->d_name, err);
 		else if (S_ISDIR(st.st_mode))
-			r = mount_toplevel_dir(cfg, e->d_name, err);
+			r = mount_toplevel_dir(cfg, e->d_name, &layer_id, err);
 		else
 			continue; /* stray files at / are not part of the view */
 		if (r < 0)
@@ -299,8 +377,8 @@ int rootfs_build(struct sandbox_config *cfg, struct moat_error *err)
 	r = mnt_mount("tmpfs", ROOTFS_STAGE, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0700", err);
 	if (r < 0)
 		return r;
-	if (mkdir(ROOTFS_NEWROOT, 0755) < 0 || mkdir(ROOTFS_STAGE "/upper", 0755) < 0 ||
-	    mkdir(ROOTFS_STAGE "/work", 0755) < 0)
+	if (mkdir(ROOTFS_NEWROOT, 0755) < 0 || mkdir(ROOTFS_STAGE "/top", 0755) < 0 ||
+	    mkdir(ROOTFS_STAGE "/sub", 0755) < 0)
 		return moat_error_set(err, errno, "create staging directories");
 	r = mnt_mount("tmpfs", ROOTFS_NEWROOT, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755", err);
 	if (r < 0)

@@ -14,7 +14,8 @@
  * Runs in the set-up process, in the new user and mount namespaces, while
  * the host's tree is still visible: captures the bind sources, then builds
  * ROOTFS_NEWROOT: an overlay per top-level host directory (read-only lower,
- * tmpfs upper) or a recursive read-only bind where one holds submounts,
+ * tmpfs upper) and per mount below one (as root: runtime/host_lower.h), or
+ * a recursive read-only bind where an unprivileged caller meets submounts,
  * fresh /tmp and /dev, an empty /proc, a read-only /sys, then the --rw, --ro
  * and --tmpfs requests in order.
  */
@@ -27,6 +28,9 @@ int rootfs_build(struct sandbox_config *cfg, struct moat_error *err);
  * (unless root_writable: a container whose root.readonly is false).
  */
 int rootfs_enter(int root_writable, struct moat_error *err);
+
+/* Is /name one the sandbox gets fresh (proc, sys, dev, tmp), not from the host? */
+int rootfs_fresh_toplevel(const char *name);
 
 /* A fresh minimal /dev on ROOTFS_NEWROOT/dev (an existing directory): null,
  * zero, full, random, urandom, tty, devpts with ptmx, shm, fd and std*. */

@@ -23,6 +23,7 @@
 
 #include "../lib/cleanup.h"
 #include "../lib/log.h"
+#include "host_lower.h"
 #include "idmap.h"
 #include "monitor.h"
 #include "mounts.h"
@@ -63,6 +64,27 @@ static int prepare(struct sandbox_config *cfg, struct moat_error *err)
 	return 0;
 }
 
+/* SYNC_GO, then the host's mounts taken alone (runtime/host_lower.h). */
+static int send_go_and_lowers(int sock, int nmounts, struct moat_error *err)
+{
+	struct host_lower *lowers;
+	int nlowers, r;
+
+	r = host_lowers_capture(&lowers, &nlowers, err);
+	if (r < 0)
+		return r;
+	r = sync_send(sock, SYNC_GO, nmounts + nlowers, -1);
+	if (r < 0)
+		moat_error_set(err, -r, "start the sandbox");
+	for (int i = 0; i < nlowers && r >= 0; i++) {
+		r = sync_send_text(sock, SYNC_LOWER, i, lowers[i].fd, lowers[i].path);
+		if (r < 0)
+			moat_error_set(err, -r, "hand over %s", lowers[i].path);
+	}
+	host_lowers_free(lowers, nlowers);
+	return r < 0 ? r : 0;
+}
+
 /* As root, --rw and --ro trees are idmapped so the workload owns there what we own. */
 static int send_mounts(struct sandbox_config *cfg, pid_t child, int sock, struct moat_error *err)
 {
@@ -80,9 +102,9 @@ static int send_mounts(struct sandbox_config *cfg, pid_t child, int sock, struct
 		return moat_error_set(err, errno, "open %s", path);
 	if (cfg->container) /* the rootfs and bind mounts, idmapped as planned */
 		return idmap_send_container_trees(cfg, userns, sock, err);
-	r = sync_send(sock, SYNC_GO, n, -1);
+	r = send_go_and_lowers(sock, n, err);
 	if (r < 0 || n == 0)
-		return r < 0 ? moat_error_set(err, -r, "start the sandbox") : 0;
+		return r;
 	for (int i = 0; i < cfg->nmounts; i++) {
 		struct mount_request *m = &cfg->mounts[i];
 		_cleanup_close_ int fd = -1;

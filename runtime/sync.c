@@ -23,6 +23,16 @@ int sync_send_error(int sock, const struct moat_error *err)
 	return fdpass_send(sock, &msg, sizeof(msg), NULL, 0);
 }
 
+int sync_send_text(int sock, int type, int value, int fd, const char *text)
+{
+	struct sync_msg msg = {.type = type, .value = value};
+
+	if (strlen(text) >= sizeof(msg.text))
+		return -ENAMETOOLONG;
+	strcpy(msg.text, text);
+	return fdpass_send(sock, &msg, sizeof(msg), &fd, fd >= 0 ? 1 : 0);
+}
+
 int sync_recv(int sock, struct sync_msg *msg, int *fd)
 {
 	int fds[1] = {-1};

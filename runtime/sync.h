@@ -15,6 +15,8 @@ enum sync_type {
 	SYNC_ERROR,	 /* anyone -> moat/monitor: text = what failed */
 	SYNC_CGROUP,	 /* monitor -> moat: value = pid 1, move it into the container's
 			  * cgroup; moat -> monitor -> pid 1: done */
+	SYNC_LOWER,	 /* moat -> monitor: text = host path, fd = its mount alone
+			  * (runtime/host_lower.h) */
 };
 
 struct sync_msg {
@@ -26,6 +28,8 @@ struct sync_msg {
 /* Send a message (with an optional fd, -1 for none). 0 or -errno. */
 int sync_send(int sock, int type, int value, int fd);
 int sync_send_error(int sock, const struct moat_error *err);
+/* A message with text (at most sizeof(msg.text) - 1 bytes, else -ENAMETOOLONG). */
+int sync_send_text(int sock, int type, int value, int fd, const char *text);
 /* Receive one message; *fd gets a passed fd or -1. 1 on a message, 0 at EOF, -errno. */
 int sync_recv(int sock, struct sync_msg *msg, int *fd);
 

@@ -45,6 +45,7 @@ chmod 0755 "$troot"
 listener=
 cleanup() {
 	[ -n "$listener" ] && kill "$listener" 2>/dev/null
+	[ -n "$submount" ] && umount "$submount"
 	chmod -R u+rwx "$troot" 2>/dev/null
 	rm -rf "$troot"
 }
@@ -62,8 +63,16 @@ echo "$token" >"$troot/hidden/marker"
 chmod 0644 "$troot/hidden/marker"
 marker=$troot/hidden/marker
 
+# As root, outside/mnt is a mount of its own: the directory holding the
+# checkout (/var) then has a mount below it, which `moat do` must still show
+# as an overlay, not as a read-only bind through which sockets connect.
+submount=
+if [ "$(id -u)" = 0 ] && mkdir -m 0755 "$troot/outside/mnt" &&
+	mount -t tmpfs -o mode=0755 moat-escape "$troot/outside/mnt"; then
+	submount=$troot/outside/mnt
+fi
 if command -v python3 >/dev/null; then
-	python3 - "$troot/outside/host.sock" "moat-escape-$token" <<'PY' &
+	python3 - "$troot/outside/host.sock" "moat-escape-$token" "$submount" <<'PY' &
 import os, socket, sys, threading
 def serve(s):
     s.listen(8)
@@ -77,10 +86,18 @@ def serve(s):
 a = socket.socket(socket.AF_UNIX); a.bind(sys.argv[1]); os.chmod(sys.argv[1], 0o777)
 b = socket.socket(socket.AF_UNIX); b.bind("\0" + sys.argv[2])
 threading.Thread(target=serve, args=(a,), daemon=True).start()
+if sys.argv[3]:
+    c = socket.socket(socket.AF_UNIX); p = sys.argv[3] + "/host.sock"
+    c.bind(p); os.chmod(p, 0o777)
+    threading.Thread(target=serve, args=(c,), daemon=True).start()
 serve(b)
 PY
 	listener=$!
-	for _ in $(seq 50); do [ -S "$troot/outside/host.sock" ] && break; sleep 0.1; done
+	for _ in $(seq 50); do
+		[ -S "$troot/outside/host.sock" ] && { [ -z "$submount" ] || [ -S "$submount/host.sock" ]; } &&
+			break
+		sleep 0.1
+	done
 fi
 outside_before=$(ls -A "$troot/outside")
 

@@ -213,4 +213,27 @@ if [ -n "$PY" ]; then
 else
 	skip denied_syscalls "python3 not installed"
 fi
+# --- mounts below a host directory are shown, read-only -----------------------
+# As root, a mount below the top-level host directory holding $T (/var) must still be
+# seen (moat hands the monitor each mount alone: runtime/host_lower.h) and
+# stay unwritable from inside.
+if is_root; then
+	mkdir -m 0755 "$T/sub"
+	if mount -t tmpfs -o mode=0755 moat-containment "$T/sub"; then
+		echo on-the-submount >"$T/sub/file"
+		run_capture out err rc moat_do -- cat "$T/sub/file"
+		assert_eq submount_shown on-the-submount "$out" "stderr: $err status: $rc"
+		run_capture out err rc moat_do -- sh -c "echo x > '$T/sub/new'"
+		[ -e "$T/sub/new" ] && fail submount_not_writable "a file appeared on the host mount" ||
+			pass submount_not_writable
+		top=/$(echo "$T" | cut -d/ -f2)
+		run_capture out err rc moat_do -- sh -c "grep ' $top ' /proc/self/mountinfo"
+		assert_contains top_still_overlay "$out" " - overlay " "stderr: $err"
+		umount "$T/sub"
+	else
+		fail submount_setup "cannot mount a tmpfs at $T/sub"
+	fi
+else
+	skip submount_shown "mounts below a host directory are taken alone only as root"
+fi
 finish
