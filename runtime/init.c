@@ -101,9 +101,7 @@ static void report_exec_failure(const char *cmd, int err)
 	_exit(err == ENOENT ? 127 : 126);
 }
 
-/* The command's process: everything here already runs under the filter. */
-static void exec_command(struct sandbox_config *cfg, int pty_slave) __attribute__((noreturn));
-static void exec_command(struct sandbox_config *cfg, int pty_slave)
+void init_exec_command(struct sandbox_config *cfg, int pty_slave)
 {
 	struct sigaction dfl = {.sa_handler = SIG_DFL};
 	sigset_t none;
@@ -217,6 +215,58 @@ static int enter_cgroup(const struct init_fds *fds, struct moat_error *err)
 	return 0;
 }
 
+int init_drop_privileges(const struct sandbox_config *cfg, struct moat_error *err)
+{
+	if (cfg->container && become_process_user(cfg, err) < 0)
+		return -err->code;
+	return caps_drop_all(err);
+}
+
+int init_open_pty(int *master, int *slave, struct moat_error *err)
+{
+	char name[64];
+
+	*slave = -1;
+	*master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (*master < 0 || grantpt(*master) < 0 || unlockpt(*master) < 0 ||
+	    ptsname_r(*master, name, sizeof(name)) != 0) {
+		moat_error_set(err, errno, "allocate a pty");
+		if (*master >= 0)
+			close(*master);
+		*master = -1;
+		return -err->code;
+	}
+	*slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (*slave < 0) {
+		moat_error_set(err, errno, "open %s", name);
+		close(*master);
+		*master = -1;
+		return -err->code;
+	}
+	return 0;
+}
+
+void init_make_traceable(const struct sandbox_config *cfg)
+{
+	/*
+	 * A container's process gets only process.env, so moat's own
+	 * environment (the caller's, which may hold secrets) has no business
+	 * staying readable through /proc/PID/environ once we are dumpable.
+	 */
+	for (char **e = environ; cfg->clearenv && e && *e; e++)
+		memset(*e, 0, strlen(*e));
+	if (cfg->clearenv)
+		environ = NULL;
+	/*
+	 * The setresuid calls made this mm non-dumpable; the command must be
+	 * dumpable for the sentry (same uid, no CAP_SYS_PTRACE over this mm) to
+	 * read its memory before its execve. pid 1 stays dumpable too, as a
+	 * native init would: it holds nothing the workload does not (same uid,
+	 * no capabilities, same filter), and /proc/1/root then works as usual.
+	 */
+	prctl(PR_SET_DUMPABLE, 1);
+}
+
 void init_main(struct sandbox_config *cfg, const struct init_fds *fds)
 {
 	struct moat_error err = {0};
@@ -231,27 +281,16 @@ void init_main(struct sandbox_config *cfg, const struct init_fds *fds)
 	if (rootfs_enter(cfg->container && !cfg->container->oci->root_readonly, &err) < 0)
 		init_fail(fds, &err);
 	if (cfg->tty) {
-		int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
-		char name[64];
+		int master;
 
-		if (master < 0 || grantpt(master) < 0 || unlockpt(master) < 0 ||
-		    ptsname_r(master, name, sizeof(name)) != 0) {
-			moat_error_set(&err, errno, "allocate a pty");
+		if (init_open_pty(&master, &pty_slave, &err) < 0)
 			init_fail(fds, &err);
-		}
-		pty_slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
-		if (pty_slave < 0) {
-			moat_error_set(&err, errno, "open %s", name);
-			init_fail(fds, &err);
-		}
 		sync_send(fds->moat, SYNC_PTY, 0, master);
 		close(master);
 	}
 	if (sync_send(fds->monitor, SYNC_ROOT_READY, 0, -1) < 0)
 		_exit(125);
-	if (cfg->container && become_process_user(cfg, &err) < 0)
-		init_fail(fds, &err);
-	if (caps_drop_all(&err) < 0)
+	if (init_drop_privileges(cfg, &err) < 0)
 		init_fail(fds, &err);
 	if (cfg->container && wait_for_start(cfg->container, &err) < 0)
 		init_fail(fds, &err);
@@ -265,19 +304,12 @@ void init_main(struct sandbox_config *cfg, const struct init_fds *fds)
 	close(fds->sentry);
 	for (size_t i = 0; i < sizeof(forwarded_signals) / sizeof(int); i++)
 		sigaction(forwarded_signals[i], &sa, NULL);
-	/*
-	 * The monitor's setresuid made this mm non-dumpable; the command must be
-	 * dumpable for the sentry (same uid, no CAP_SYS_PTRACE over this mm) to
-	 * read its memory before its execve. pid 1 stays dumpable too, as a
-	 * native init would: it holds nothing the workload does not (same uid,
-	 * no capabilities, same filter), and /proc/1/root then works as usual.
-	 */
-	prctl(PR_SET_DUMPABLE, 1);
+	init_make_traceable(cfg);
 	child = fork();
 	if (child < 0)
 		_exit(125);
 	if (child == 0)
-		exec_command(cfg, pty_slave);
+		init_exec_command(cfg, pty_slave);
 	init_child = child;
 	if (pty_slave >= 0)
 		close(pty_slave);
