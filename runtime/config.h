@@ -33,6 +33,7 @@ struct container_setup {
 	int rootfs_fd;	     /* detached (idmapped) rootfs tree from moat, or -1 */
 	int exec_fifo_fd;    /* O_PATH fd of the state dir's exec.fifo, or -1 */
 	int state_lock_fd;   /* moat's flock on the state dir: the monitor closes its copy */
+	int exec_sock_fd;    /* listening socket of `moat exec` (the monitor serves it), or -1 */
 	int detach;	     /* outlive moat: setsid, no parent-death signal */
 	const char *uid_map; /* uid_map/gid_map text; NULL for moat do's default */
 	const char *gid_map;

@@ -21,6 +21,7 @@ struct oci_hook_list;
 
 #define CONTAINER_STATE_FILE "state.json"
 #define CONTAINER_EXEC_FIFO  "exec.fifo"
+#define CONTAINER_EXEC_SOCK  "exec.sock"
 
 /* Global options (before the command), as runc's. */
 struct oci_globals {
@@ -52,6 +53,28 @@ struct create_options {
 	int preserve_fds;
 	bool detach; /* run -d */
 	bool keep;   /* run --keep */
+};
+
+#define EXEC_MAX_LIST 64
+
+struct exec_options {
+	const char *id;
+	const char *process; /* --process FILE; NULL: the command and the bundle's process */
+	char **argv;	     /* COMMAND ARGS... (NULL-terminated), with argc */
+	int argc;
+	const char *cwd;
+	const char *env[EXEC_MAX_LIST];
+	int nenv;
+	const char *user; /* UID[:GID] */
+	gid_t groups[EXEC_MAX_LIST];
+	int ngroups;
+	const char *caps[EXEC_MAX_LIST];
+	int ncaps;
+	bool tty;
+	bool detach;
+	const char *console_socket;
+	const char *pid_file;
+	int preserve_fds;
 };
 
 /* --- container_state.c */
@@ -96,6 +119,10 @@ int container_hooks_run(const struct oci_hook_list *hooks, const char *kind, jso
 /* --- container_create.c */
 /* `create` (detach) and `run`: the exit status to return (runc's: 0 or 1; run: the container's). */
 int container_create(const struct oci_globals *g, const struct create_options *o, bool run);
+/* --pid-file, written through a temp file and rename. */
+int container_write_pid_file(const char *file, pid_t pid, struct moat_error *err);
+/* runc's console socket protocol: the pty master with SCM_RIGHTS. */
+int container_send_console(const char *socket_path, int master, struct moat_error *err);
 
 /* --- container_ops.c */
 /* Open the exec FIFO: pid 1 goes on to exec the process. c must be created. */
@@ -107,6 +134,17 @@ int container_cmd_state(const struct oci_globals *g, const char *id);
 int container_cmd_kill(const struct oci_globals *g, const char *id, const char *sig, bool all);
 int container_cmd_delete(const struct oci_globals *g, const char *id, bool force);
 int container_cmd_list(const struct oci_globals *g, bool json, bool quiet);
+
+/* --- container_exec.c */
+int container_cmd_exec(const struct oci_globals *g, const struct exec_options *o);
+/* In the monitor: one `moat exec` request on the listening socket (see container_exec.c). */
+void container_exec_serve(int listen_fd, int sentry_sock, uid_t owner);
+/* In `moat create`: ROOT/ID/exec.sock, listening; the fd, or -errno. */
+int container_exec_socket(struct container *c, struct moat_error *err);
+
+/* --- container_ps.c */
+int container_cmd_ps(const struct oci_globals *g, const char *id, bool json, char **ps_args,
+		     int n_ps_args);
 
 /* --- oci_cli.c */
 /* Report a command's failure: "moat: <msg>" on stderr and in --log. Returns 1. */

@@ -121,6 +121,7 @@ static int build_config(struct launch *l, const struct oci_globals *g,
 	    .rootfs_fd = -1,
 	    .exec_fifo_fd = -1,
 	    .state_lock_fd = -1,
+	    .exec_sock_fd = -1,
 	    .detach = detach,
 	    /* filled by container_ids_assign() once the state directory exists */
 	    .uid_map = l->ids.source != CONTAINER_IDS_CALLER ? l->ids.uid_map : NULL,
@@ -199,7 +200,7 @@ static int write_state(struct container *c, struct launch *l, pid_t init, pid_t 
 }
 
 /* Written through a temp file and rename, so a reader never sees half a pid. */
-static int write_pid_file(const char *file, pid_t pid, struct moat_error *err)
+int container_write_pid_file(const char *file, pid_t pid, struct moat_error *err)
 {
 	char tmp[PATH_MAX];
 	FILE *f;
@@ -217,7 +218,7 @@ static int write_pid_file(const char *file, pid_t pid, struct moat_error *err)
 }
 
 /* runc's console socket protocol: the master as SCM_RIGHTS, with a name. */
-static int send_console(const char *socket_path, int master, struct moat_error *err)
+int container_send_console(const char *socket_path, int master, struct moat_error *err)
 {
 	struct sockaddr_un addr = {.sun_family = AF_UNIX};
 	_cleanup_close_ int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -264,7 +265,7 @@ static pid_t await_ready(int sock, const struct create_options *o, const struct 
 		}
 		if (msg.type == SYNC_PTY && fd >= 0) {
 			if (o->console_socket) {
-				r = send_console(o->console_socket, fd, err);
+				r = container_send_console(o->console_socket, fd, err);
 				close(fd);
 				if (r < 0)
 					return r;
@@ -365,13 +366,19 @@ int container_create(const struct oci_globals *g, const struct create_options *o
 		goto fail;
 	l->setup.exec_fifo_fd = fifo;
 	l->setup.state_lock_fd = c.dir_fd;
+	l->setup.exec_sock_fd = container_exec_socket(&c, &err); /* the monitor serves it */
+	if (l->setup.exec_sock_fd < 0) {
+		close(fifo);
+		goto fail;
+	}
 	r = sandbox_spawn(&l->cfg, &sock, &monitor, &err);
 	close(fifo);
+	close(l->setup.exec_sock_fd);
 	if (r < 0)
 		goto fail;
 	init = await_ready(sock, o, &l->cgroup, &pty, &err);
 	if (init < 0 || write_state(&c, l, init, monitor, &err) < 0 ||
-	    (o->pid_file && write_pid_file(o->pid_file, init, &err) < 0))
+	    (o->pid_file && container_write_pid_file(o->pid_file, init, &err) < 0))
 		goto fail;
 	if (run_create_hooks(&c, &l->oci, &err) < 0)
 		goto fail;

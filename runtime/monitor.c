@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -21,6 +22,7 @@
 #include "../lib/cleanup.h"
 #include "../lib/log.h"
 #include "../sentry/sentry.h"
+#include "container.h"
 #include "host_lower.h"
 #include "init.h"
 #include "net.h"
@@ -88,18 +90,19 @@ static void gofer_child(int control, int go_fd)
 
 /* The sentry moves to an empty mount namespace of its own, then serves. */
 static void sentry_child(const struct sandbox_config *cfg, int control, int listener_sock,
-			 int proc_fd) __attribute__((noreturn));
+			 int exec_control, int proc_fd) __attribute__((noreturn));
 static void sentry_child(const struct sandbox_config *cfg, int control, int listener_sock,
-			 int proc_fd)
+			 int exec_control, int proc_fd)
 {
 	struct sentry_config sc = {.gofer_control = control,
+				   .init_sock = listener_sock,
+				   .control = exec_control,
 				   .proc_fd = proc_fd,
 				   .trace_fd = cfg->trace_fd,
 				   .hostname = cfg->hostname,
 				   /* pid 1 drops every capability and sets no_new_privs */
 				   .creds_fixed = 1};
 	struct moat_error err = {0};
-	struct sync_msg msg;
 	int r;
 
 	log_set_role("moat-sentry");
@@ -116,10 +119,6 @@ static void sentry_child(const struct sandbox_config *cfg, int control, int list
 	/* Tell the monitor we are out of the shared namespace before pid 1 pivots it. */
 	if (sync_send(listener_sock, SYNC_READY, 0, -1) < 0)
 		_exit(1);
-	r = sync_recv(listener_sock, &msg, &sc.listener);
-	if (r <= 0 || sc.listener < 0)
-		_exit(1);
-	close(listener_sock);
 	r = sentry_run(&sc, &err);
 	if (r < 0)
 		moat_error_print(&err);
@@ -141,12 +140,23 @@ static void wait_sentry_drain(pid_t sentry_pid)
 	}
 }
 
+/* `moat exec`'s socket: only the monitor listens on it. */
+static void close_exec_socket(struct sandbox_config *cfg)
+{
+	if (cfg->container && cfg->container->exec_sock_fd >= 0) {
+		close(cfg->container->exec_sock_fd);
+		cfg->container->exec_sock_fd = -1;
+	}
+}
+
 static pid_t fork_init(struct sandbox_config *cfg, const struct init_fds *fds)
 {
 	pid_t pid = (pid_t)syscall(SYS_clone, CLONE_NEWPID | SIGCHLD, 0, 0, 0, 0);
 
-	if (pid == 0)
+	if (pid == 0) {
+		close_exec_socket(cfg);
 		init_main(cfg, fds);
+	}
 	return pid;
 }
 
@@ -188,6 +198,52 @@ static int add_lower(struct sandbox_config *cfg, const char *path, int fd)
 	return 0;
 }
 
+/*
+ * How the kernel shows host uid `host` to this process (SO_PEERCRED is
+ * translated into the receiver's user namespace): through our uid_map, or
+ * the overflow uid when unmapped (host root, as root's subordinate range
+ * never maps it). Read while /proc is still the host's.
+ */
+static uid_t uid_as_seen(uid_t host)
+{
+	_cleanup_fclose_ FILE *f = fopen("/proc/self/uid_map", "re");
+	unsigned long inside, outside, count, overflow = 65534;
+
+	while (f && fscanf(f, "%lu %lu %lu", &inside, &outside, &count) == 3)
+		if (host >= outside && host - outside < count)
+			return (uid_t)(inside + (host - outside));
+	if (f)
+		fclose(f);
+	f = fopen("/proc/sys/kernel/overflowuid", "re");
+	if (f && fscanf(f, "%lu", &overflow) != 1)
+		overflow = 65534;
+	return (uid_t)overflow;
+}
+
+/* Block until pid 1, the gofer or the sentry ends (or serve a `moat exec` meanwhile). */
+static pid_t wait_for_child(struct sandbox_config *cfg, int sentry_sock, uid_t owner,
+			    const pid_t pids[3], int *status)
+{
+	int exec_sock = cfg->container ? cfg->container->exec_sock_fd : -1;
+	struct pollfd pfd[4] = {{.fd = exec_sock, .events = POLLIN}};
+
+	for (int i = 0; i < 3; i++)
+		pfd[i + 1] = (struct pollfd){.fd = (int)syscall(SYS_pidfd_open, pids[i], 0),
+					     .events = POLLIN};
+	for (;;) {
+		pid_t pid = waitpid(-1, status, WNOHANG);
+
+		if (pid > 0 || (pid < 0 && errno != EINTR)) {
+			for (int i = 1; i < 4; i++)
+				if (pfd[i].fd >= 0)
+					close(pfd[i].fd);
+			return pid;
+		}
+		if (pid == 0 && poll(pfd, 4, -1) > 0 && (pfd[0].revents & POLLIN))
+			container_exec_serve(exec_sock, sentry_sock, owner);
+	}
+}
+
 static int receive_go(struct sandbox_config *cfg, int moat_sock, struct moat_error *err)
 {
 	struct sync_msg msg;
@@ -225,8 +281,9 @@ static int receive_go(struct sandbox_config *cfg, int moat_sock, struct moat_err
 void monitor_main(struct sandbox_config *cfg, int moat_sock)
 {
 	struct moat_error err = {0};
-	int gofer_ctl[2], listener_pair[2], init_pair[2], go_pipe[2];
+	int gofer_ctl[2], listener_pair[2], init_pair[2], go_pipe[2], exec_pair[2];
 	pid_t gofer_pid, sentry_pid, init_pid;
+	uid_t owner;
 	_cleanup_close_ int proc_fd = -1;
 	struct sync_msg msg;
 	int status, r, sentry_done = 0;
@@ -251,6 +308,7 @@ void monitor_main(struct sandbox_config *cfg, int moat_sock)
 		setpgid(0, 0); /* the terminal's ^C is moat's to forward, not ours */
 	if (receive_go(cfg, moat_sock, &err) < 0)
 		monitor_fail(moat_sock, &err);
+	owner = uid_as_seen(cfg->caller_uid);
 	if (become_inside_ids(cfg, &err) < 0)
 		monitor_fail(moat_sock, &err);
 	proc_fd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -269,6 +327,7 @@ void monitor_main(struct sandbox_config *cfg, int moat_sock)
 	if (mkdir(SENTRY_ROOT, 0700) < 0 ||
 	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, gofer_ctl) < 0 ||
 	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, listener_pair) < 0 ||
+	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, exec_pair) < 0 ||
 	    pipe2(go_pipe, O_CLOEXEC) < 0) {
 		moat_error_set(&err, errno, "create the sandbox's channels");
 		monitor_fail(moat_sock, &err);
@@ -281,7 +340,10 @@ void monitor_main(struct sandbox_config *cfg, int moat_sock)
 		close(moat_sock);
 		close(listener_pair[0]);
 		close(listener_pair[1]);
+		close(exec_pair[0]);
+		close(exec_pair[1]);
 		close_exec_fifo(cfg);
+		close_exec_socket(cfg);
 		gofer_child(gofer_ctl[1], go_pipe[0]);
 	}
 	close(gofer_ctl[1]);
@@ -290,12 +352,15 @@ void monitor_main(struct sandbox_config *cfg, int moat_sock)
 	sentry_pid = fork();
 	if (sentry_pid == 0) {
 		close(listener_pair[0]);
+		close(exec_pair[0]);
 		close(moat_sock);
 		close_exec_fifo(cfg);
-		sentry_child(cfg, gofer_ctl[0], listener_pair[1], proc_fd);
+		close_exec_socket(cfg);
+		sentry_child(cfg, gofer_ctl[0], listener_pair[1], exec_pair[1], proc_fd);
 	}
 	close(gofer_ctl[0]);
 	close(listener_pair[1]);
+	close(exec_pair[1]);
 	close(proc_fd);
 	proc_fd = -1;
 	if (gofer_pid < 0 || sentry_pid < 0 || sync_recv(listener_pair[0], &msg, NULL) <= 0 ||
@@ -351,7 +416,8 @@ void monitor_main(struct sandbox_config *cfg, int moat_sock)
 	sync_send(moat_sock, SYNC_READY, init_pid, -1);
 
 	for (;;) {
-		pid_t pid = waitpid(-1, &status, 0);
+		const pid_t watched[3] = {init_pid, gofer_pid, sentry_pid};
+		pid_t pid = wait_for_child(cfg, exec_pair[0], owner, watched, &status);
 		const char *who;
 
 		if (pid < 0 && errno == EINTR)

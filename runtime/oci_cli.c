@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,8 +16,8 @@
 #include "container.h"
 #include "oci_config.h"
 
-static const char *const commands[] = {"create", "start", "run",  "state",    "kill",
-				       "delete", "list",  "spec", "features", NULL};
+static const char *const commands[] = {"create", "start", "run",      "state", "kill", "delete",
+				       "list",	 "spec",  "features", "exec",  "ps",   NULL};
 
 bool oci_cli_is_command(const char *name)
 {
@@ -87,7 +88,143 @@ static const char *container_id_arg(const struct oci_globals *g, int argc, char 
 	return argv[optind];
 }
 
-enum { OPT_BUNDLE = 256, OPT_PID_FILE, OPT_CONSOLE, OPT_PRESERVE, OPT_NOOP, OPT_KEEP };
+enum {
+	OPT_BUNDLE = 256,
+	OPT_PID_FILE,
+	OPT_CONSOLE,
+	OPT_PRESERVE,
+	OPT_NOOP,
+	OPT_KEEP,
+	OPT_CWD,
+	OPT_NOOP_ARG
+};
+
+static int parse_preserve_fds(const struct oci_globals *g, const char *arg, int *out)
+{
+	char *end;
+	long n = strtol(arg, &end, 10);
+
+	if (*end || n < 0 || n > 1000)
+		return usage_error(g, "--preserve-fds %s: expected 0..1000", arg);
+	*out = (int)n;
+	return 0;
+}
+
+/* exec [options] ID [COMMAND ARGS...]: options end at the id, as runc's. */
+static int cmd_exec(const struct oci_globals *g, int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"process", required_argument, NULL, 'p'},
+	    {"tty", no_argument, NULL, 't'},
+	    {"console-socket", required_argument, NULL, OPT_CONSOLE},
+	    {"cwd", required_argument, NULL, OPT_CWD},
+	    {"env", required_argument, NULL, 'e'},
+	    {"user", required_argument, NULL, 'u'},
+	    {"additional-gids", required_argument, NULL, 'g'},
+	    {"cap", required_argument, NULL, 'c'},
+	    {"detach", no_argument, NULL, 'd'},
+	    {"pid-file", required_argument, NULL, OPT_PID_FILE},
+	    {"preserve-fds", required_argument, NULL, OPT_PRESERVE},
+	    {"no-new-privs", no_argument, NULL, OPT_NOOP}, /* always on */
+	    {"ignore-paused", no_argument, NULL, OPT_NOOP},
+	    {"process-label", required_argument, NULL, OPT_NOOP_ARG},
+	    {"apparmor", required_argument, NULL, OPT_NOOP_ARG},
+	    {NULL, 0, NULL, 0},
+	};
+	static struct exec_options o;
+	int c;
+
+	memset(&o, 0, sizeof(o));
+	while ((c = getopt_long(argc, argv, "+p:te:u:g:c:d", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			o.process = optarg;
+			break;
+		case 't':
+			o.tty = true;
+			break;
+		case OPT_CONSOLE:
+			o.console_socket = optarg;
+			break;
+		case OPT_CWD:
+			o.cwd = optarg;
+			break;
+		case 'e':
+			if (o.nenv >= EXEC_MAX_LIST)
+				return usage_error(g, "exec: too many --env");
+			o.env[o.nenv++] = optarg;
+			break;
+		case 'u':
+			o.user = optarg;
+			break;
+		case 'g': {
+			char *end;
+			unsigned long gid = strtoul(optarg, &end, 10);
+
+			if (*end || end == optarg || gid > UINT32_MAX - 1 ||
+			    o.ngroups >= EXEC_MAX_LIST)
+				return usage_error(g, "--additional-gids %s: expected a gid",
+						   optarg);
+			o.groups[o.ngroups++] = (gid_t)gid;
+			break;
+		}
+		case 'c':
+			if (o.ncaps >= EXEC_MAX_LIST)
+				return usage_error(g, "exec: too many --cap");
+			o.caps[o.ncaps++] = optarg;
+			break;
+		case 'd':
+			o.detach = true;
+			break;
+		case OPT_PID_FILE:
+			o.pid_file = optarg;
+			break;
+		case OPT_PRESERVE:
+			if (parse_preserve_fds(g, optarg, &o.preserve_fds) < 0)
+				return 1;
+			break;
+		case OPT_NOOP:
+			break;
+		case OPT_NOOP_ARG:
+			return usage_error(g, "exec: %s is not supported", argv[optind - 1]);
+		default:
+			return usage_error(g, "exec: unknown option or missing argument");
+		}
+	}
+	if (optind >= argc)
+		return usage_error(g, "exec: expects the container id");
+	o.id = argv[optind++];
+	if (optind < argc && !strcmp(argv[optind], "--"))
+		optind++;
+	o.argv = argv + optind;
+	o.argc = argc - optind;
+	return container_cmd_exec(g, &o);
+}
+
+/* ps [--format table|json] ID [ps options...] */
+static int cmd_ps(const struct oci_globals *g, int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"format", required_argument, NULL, 'f'},
+	    {NULL, 0, NULL, 0},
+	};
+	const char *format = "table", *id;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "+f:", opts, NULL)) != -1) {
+		if (c != 'f')
+			return usage_error(g, "ps: unknown option or missing argument");
+		format = optarg;
+	}
+	if (strcmp(format, "table") && strcmp(format, "json"))
+		return usage_error(g, "ps: invalid format option \"%s\"", format);
+	if (optind >= argc)
+		return usage_error(g, "ps: expects the container id");
+	id = argv[optind++];
+	if (optind < argc && !strcmp(argv[optind], "--"))
+		optind++;
+	return container_cmd_ps(g, id, !strcmp(format, "json"), argv + optind, argc - optind);
+}
 
 static int cmd_create_run(const struct oci_globals *g, int argc, char **argv, bool run)
 {
@@ -117,16 +254,10 @@ static int cmd_create_run(const struct oci_globals *g, int argc, char **argv, bo
 		case OPT_CONSOLE:
 			o.console_socket = optarg;
 			break;
-		case OPT_PRESERVE: {
-			char *end;
-			long n = strtol(optarg, &end, 10);
-
-			if (*end || n < 0 || n > 1000)
-				return usage_error(g, "--preserve-fds %s: expected 0..1000",
-						   optarg);
-			o.preserve_fds = (int)n;
+		case OPT_PRESERVE:
+			if (parse_preserve_fds(g, optarg, &o.preserve_fds) < 0)
+				return 1;
 			break;
-		}
 		case OPT_NOOP: /* moat always pivots and never joins a session keyring */
 			break;
 		case 'd':
@@ -270,5 +401,9 @@ int oci_cli_main(int argc, char **argv, const char *version)
 	opterr = 0;
 	if (!strcmp(cmd, "create") || !strcmp(cmd, "run"))
 		return cmd_create_run(&g, argc, argv, !strcmp(cmd, "run"));
+	if (!strcmp(cmd, "exec"))
+		return cmd_exec(&g, argc, argv);
+	if (!strcmp(cmd, "ps"))
+		return cmd_ps(&g, argc, argv);
 	return cmd_simple(&g, argc, argv);
 }

@@ -8,14 +8,26 @@
  * started, up to SENTRY_MAX_WORKERS. Gofer requests go over the channel of
  * the CPU the worker runs on, or the worker's own channel when that one is
  * busy (sentry/channels.h), so they never queue behind each other either.
+ *
+ * `moat exec` adds listeners: each is served by a sentry process of its own,
+ * forked from this one (same empty mount namespace, allowlist, procfs and
+ * gofer), so that its end (its filter has no users) ends only it, its
+ * credentials cache is its own, and no idle worker of a finished exec lingers.
+ * This process ends with pid 1's filter; if an exec's sentry dies uncleanly,
+ * this one ends too (and the monitor then kills the container).
  */
 #include "sentry.h"
 
 #include <errno.h>
 #include <sched.h>
 #include <linux/audit.h>
+#include <linux/seccomp.h>
+#include <poll.h>
 #include <signal.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +36,7 @@
 
 #include "../gofer/client.h"
 #include "../lib/cleanup.h"
+#include "../lib/fdpass.h"
 #include "../lib/log.h"
 #include "../syscalls/filter.h"
 #include "../syscalls/table.h"
@@ -164,6 +177,8 @@ static void *worker_main(void *arg)
 					break;
 				nanosleep(&tick, NULL);
 			}
+			if (s->done_fd >= 0 && write(s->done_fd, "0", 1) != 1)
+				_exit(1);
 			_exit(0);
 		}
 		if (r < 0) {
@@ -173,6 +188,184 @@ static void *worker_main(void *arg)
 		serve_one(s, &ch, &n);
 	}
 	return NULL;
+}
+
+static int start_workers(struct sentry *s)
+{
+	int r = 0;
+
+	pthread_mutex_lock(&s->lock);
+	for (int i = 0; i < SENTRY_MIN_WORKERS && r == 0; i++)
+		r = spawn_worker_locked(s);
+	pthread_mutex_unlock(&s->lock);
+	return r;
+}
+
+/* The sentries serving exec'd processes: the read end each tells before a clean end. */
+static int exec_done[SENTRY_MAX_EXECS];
+static int n_exec;
+
+/*
+ * In the forked child: serve one exec's listener until its filter has no
+ * users. Everything the parent's other threads held is gone with them;
+ * the child starts from the copied struct with its own platform, counters
+ * and credentials cache.
+ */
+/* Close every fd at or above 3 but those in keep (n of them). */
+static void close_all_but(int *keep, int n)
+{
+	int from = 3;
+
+	for (int i = 1; i < n; i++) /* a few entries: insertion sort */
+		for (int j = i; j > 0 && keep[j - 1] > keep[j]; j--) {
+			int t = keep[j];
+
+			keep[j] = keep[j - 1];
+			keep[j - 1] = t;
+		}
+	for (int i = 0; i < n; i++) {
+		if (keep[i] < from)
+			continue;
+		if (keep[i] > from)
+			syscall(SYS_close_range, from, keep[i] - 1, 0);
+		from = keep[i] + 1;
+	}
+	syscall(SYS_close_range, from, ~0U, 0);
+}
+
+/*
+ * In the forked child: serve one exec's listener until its filter has no
+ * users. Only the forking thread exists here; everything the parent's other
+ * threads held (pid 1's listener and its platform, the gofer channels and
+ * their locks) is dropped: every inherited fd but the ones this process
+ * needs is closed, and the struct starts afresh with its own platform,
+ * gofer channels, counters and credentials cache.
+ */
+static void exec_sentry_main(struct sentry *s, int listener, int done) __attribute__((noreturn));
+static void exec_sentry_main(struct sentry *s, int listener, int done)
+{
+	int keep[] = {s->gofer_control, s->proc_fd, s->trace_fd, listener, done};
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	close_all_but(keep, (int)ARRAY_SIZE(keep));
+	pthread_mutex_init(&s->lock, NULL);
+	atomic_store(&s->idle, 0);
+	atomic_store(&s->workers, 0);
+	atomic_store(&s->fixed_loaded, 0);
+	s->done_fd = done;
+	s->platform = NULL; /* the parent's, for pid 1's listener (closed above) */
+	if (channels_init(s) < 0 || platform_unotify_open(listener, &s->platform) < 0 ||
+	    start_workers(s) < 0)
+		sentry_fatal("cannot serve an exec'd process");
+	for (;;)
+		pause();
+}
+
+/* A listener from the monitor: check it is one, then fork its sentry. 0 or -errno. */
+static int add_exec_listener(struct sentry *s, int listener)
+{
+	uint64_t id = 0;
+	int done[2];
+	pid_t pid;
+
+	/* Only a seccomp listener knows this ioctl; no notification has id 0. */
+	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) == 0 || errno != ENOENT)
+		return -EBADF;
+	if (n_exec >= SENTRY_MAX_EXECS)
+		return -EAGAIN;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, done) < 0)
+		return -errno;
+	pid = fork();
+	if (pid == 0) {
+		close(done[0]);
+		exec_sentry_main(s, listener, done[1]);
+	}
+	close(done[1]);
+	if (pid < 0) {
+		close(done[0]);
+		return -errno;
+	}
+	exec_done[n_exec++] = done[0];
+	return 0;
+}
+
+/* An exec's sentry ended: cleanly if it said so first. */
+static void reap_exec_sentry(int i)
+{
+	char byte;
+
+	if (read(exec_done[i], &byte, 1) != 1)
+		sentry_fatal("the sentry of an exec'd process died");
+	close(exec_done[i]);
+	exec_done[i] = exec_done[--n_exec];
+}
+
+/* pid 1's listener: the first fd on init_sock (the message itself is the monitor's business). */
+static void take_init_listener(struct sentry *s, int init_sock)
+{
+	char buf[2048];
+	int fd = -1;
+	ssize_t n = fdpass_recv(init_sock, buf, sizeof(buf), &fd, 1);
+
+	if (n <= 0 || fd < 0)
+		sentry_fatal("pid 1 did not hand over its listener");
+	close(init_sock);
+	if (platform_unotify_open(fd, &s->platform) < 0)
+		sentry_fatal("cannot serve pid 1's listener");
+	if (start_workers(s) < 0)
+		sentry_fatal("cannot start the sentry's workers");
+}
+
+/*
+ * The main thread: take pid 1's listener when it comes, and serve the
+ * monitor's control requests until it goes.
+ */
+static void control_loop(struct sentry *s, int init_sock, int control) __attribute__((noreturn));
+static void control_loop(struct sentry *s, int init_sock, int control)
+{
+	for (;;) {
+		struct pollfd pfd[SENTRY_MAX_EXECS + 2];
+		struct sentry_control_msg msg;
+		int fd = -1;
+		ssize_t n;
+
+		pfd[0] = (struct pollfd){.fd = control, .events = POLLIN};
+		pfd[1] = (struct pollfd){.fd = init_sock, .events = POLLIN};
+		for (int i = 0; i < n_exec; i++)
+			pfd[i + 2] = (struct pollfd){.fd = exec_done[i], .events = POLLIN};
+		if (poll(pfd, n_exec + 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			sentry_fatal("poll the control socket");
+		}
+		if (pfd[1].revents) {
+			take_init_listener(s, init_sock);
+			init_sock = -1;
+		}
+		for (int i = n_exec - 1; i >= 0; i--)
+			if (pfd[i + 2].revents)
+				reap_exec_sentry(i);
+		if (!pfd[0].revents)
+			continue;
+		n = fdpass_recv(control, &msg, sizeof(msg), &fd, 1);
+		if (n == 0 || n == -ECONNRESET) {
+			/* The monitor is gone; its death signal ends us. */
+			close(control);
+			control = -1;
+			continue;
+		}
+		if (n != sizeof(msg) || msg.op != SENTRY_CONTROL_LISTENER || fd < 0) {
+			if (fd >= 0)
+				close(fd);
+			msg.op = SENTRY_CONTROL_LISTENER;
+			msg.result = -EPROTO;
+		} else {
+			msg.result = add_exec_listener(s, fd);
+			close(fd);
+		}
+		if (fdpass_send(control, &msg, sizeof(msg), NULL, 0) < 0)
+			log_msg("cannot answer the monitor");
+	}
 }
 
 int sentry_run(const struct sentry_config *cfg, struct moat_error *err)
@@ -187,6 +380,9 @@ int sentry_run(const struct sentry_config *cfg, struct moat_error *err)
 	s.proc_fd = cfg->proc_fd;
 	s.trace_fd = cfg->trace_fd;
 	s.creds_fixed = cfg->creds_fixed;
+	s.done_fd = -1;
+	/* Exec sentries are our children; nothing here waits for them. */
+	signal(SIGCHLD, SIG_IGN);
 	if (uname(&s.uts) < 0)
 		return moat_error_set(err, errno, "uname");
 	if (cfg->hostname)
@@ -194,9 +390,6 @@ int sentry_run(const struct sentry_config *cfg, struct moat_error *err)
 	r = channels_init(&s);
 	if (r < 0)
 		return moat_error_set(err, -r, "gofer channels");
-	r = platform_unotify_open(cfg->listener, &s.platform);
-	if (r < 0)
-		return moat_error_set(err, -r, "platform");
 	/*
 	 * SCHED_BATCH: a worker woken by the gofer's reply does not preempt
 	 * the gofer thread, which then finishes its loop and sleeps before the
@@ -208,17 +401,6 @@ int sentry_run(const struct sentry_config *cfg, struct moat_error *err)
 	r = filter_install_self(SELF_SENTRY, err);
 	if (r < 0)
 		return moat_error_prefix(err, "sentry seccomp allowlist");
-	pthread_mutex_lock(&s.lock);
-	for (int i = 0; i < SENTRY_MIN_WORKERS; i++) {
-		r = spawn_worker_locked(&s);
-		if (r < 0) {
-			pthread_mutex_unlock(&s.lock);
-			return moat_error_set(err, -r, "start sentry worker");
-		}
-	}
-	pthread_mutex_unlock(&s.lock);
-	/* The workers serve until the sandbox's monitor ends this process. */
-	for (;;)
-		pause();
-	return 0;
+	/* Workers serve pid 1's filter until it has no users; then they end the process. */
+	control_loop(&s, cfg->init_sock, cfg->control);
 }

@@ -4,6 +4,7 @@
 #define MOAT_SENTRY_H
 
 #include <pthread.h>
+#include <stdint.h>
 #include <stdatomic.h>
 #include <sys/utsname.h>
 
@@ -12,7 +13,8 @@
 #include "../platform/platform.h"
 
 struct sentry_config {
-	int listener;	   /* seccomp listener (ownership passes to the sentry) */
+	int init_sock;	   /* pid 1 sends its seccomp listener here (the first fd to arrive) */
+	int control;	   /* socket from the monitor: further listeners (`moat exec`), or -1 */
 	int gofer_control; /* control socket of the gofer */
 	int proc_fd;	   /* procfs of the pid namespace notifications report pids in */
 	int trace_fd;	   /* --strace output, or -1 */
@@ -36,18 +38,37 @@ struct sentry {
 	atomic_int idle;		/* workers blocked in receive() */
 	atomic_int workers;		/* live worker threads */
 	atomic_int stopping;
-	pthread_mutex_t lock; /* guards spawning */
+	pthread_mutex_t lock;		  /* guards spawning */
 	struct cpu_channel *cpu_channels; /* sentry/channels.c */
 	int ncpu_channels;
+	int done_fd; /* an exec's sentry: told before a clean end; else -1 */
 };
+
+/*
+ * The control protocol (SOCK_SEQPACKET, one request at a time): the monitor
+ * sends {SENTRY_CONTROL_LISTENER, 0, seq} with a seccomp listener
+ * (SCM_RIGHTS); the sentry answers {SENTRY_CONTROL_LISTENER, 0 or -errno,
+ * seq} once a sentry process serves it. This works before pid 1's listener
+ * has come (a created container).
+ */
+struct sentry_control_msg {
+	int32_t op;
+	int32_t result;
+	uint32_t seq; /* echoed, so a late answer is never taken for the next one */
+};
+
+#define SENTRY_CONTROL_LISTENER 1
+#define SENTRY_MAX_EXECS	64 /* exec'd process trees served at once */
 
 #define SENTRY_MAX_WORKERS 128
 #define SENTRY_MIN_WORKERS 2
 
 /*
- * Serve until the platform reports it is gone. The caller has already made
- * this process's mount namespace empty; this installs the sentry's own
- * seccomp allowlist before serving. Returns 0 or -errno with err filled.
+ * Serve pid 1's listener (once it arrives on init_sock) until its filter has
+ * no users, and each `moat exec` listener from the control socket in a
+ * sentry process of its own. The caller has already made this process's
+ * mount namespace empty; this installs the sentry's own seccomp allowlist
+ * first. Returns only on a set-up failure: -errno with err filled.
  */
 int sentry_run(const struct sentry_config *cfg, struct moat_error *err);
 
