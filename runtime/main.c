@@ -24,6 +24,8 @@ static void usage(FILE *out)
 	    "    start ID | run [-b BUNDLE] [-d] [--keep] ID | state ID\n"
 	    "    kill [--all] ID [SIGNAL] | delete [--force] ID\n"
 	    "    list [--format table|json] [-q]\n"
+	    "    exec [-p FILE] [-t] [-d] [-e K=V] [-u UID[:GID]] [--cwd DIR] ID [CMD [ARG]...]\n"
+	    "    ps [--format table|json] ID [PS-OPTION]...\n"
 	    "                                   the OCI container lifecycle, as runc's\n"
 	    "  features                         what of the OCI runtime spec moat accepts (JSON)\n"
 	    "  version                          print the version\n",
