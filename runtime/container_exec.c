@@ -129,7 +129,6 @@ struct exec_launch {
 	bool has_file_process;
 	const struct oci_process *p; /* the process to run */
 	char *argv[EXEC_MAX_LIST + 1];
-	const char *env[SANDBOX_MAX_ENV];
 	gid_t groups[EXEC_MAX_LIST];
 	struct container_setup setup;
 	struct sandbox_config cfg;
@@ -536,7 +535,7 @@ int container_cmd_exec(const struct oci_globals *g, const struct exec_options *o
 		return oci_cli_fail(g, &(struct moat_error){ENOMEM, "out of memory"});
 	log_set_debug(g->debug);
 	if (container_open(g, o->id, &c, &err) < 0)
-		return oci_cli_fail(g, &err);
+		goto fail;
 	if (container_status(&c) == CONTAINER_STOPPED) {
 		moat_error_setx(&err, EINVAL, "cannot exec in a stopped container");
 		goto fail;
