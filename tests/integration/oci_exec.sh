@@ -115,6 +115,15 @@ else
 	assert_contains exec_user_unmapped_message "$err" "only the ids the container maps"
 fi
 
+# The exec's sentry acts with the exec'd process's own credentials, not pid 1's.
+if is_root; then
+	run_capture out err rc "${OCI[@]}" exec c1 sh -c 'echo root > /tmp/rootfile; chmod 644 /tmp/rootfile'
+	run_capture out err rc "${OCI[@]}" exec -u 1000:1000 c1 sh -c 'echo user > /tmp/rootfile'
+	assert_eq exec_user_creds_enforced 1 "$rc" "stderr: $err"
+	assert_contains exec_user_creds_message "$err" "Permission denied"
+	assert_eq exec_user_creds_unchanged root "$(cat "$T/b/rootfs/tmp/rootfile" 2>/dev/null)"
+fi
+
 # --- --process FILE: the whole process, as runc
 cat >"$T/proc.json" <<'EOF'
 {"args": ["sh", "-c", "echo from-file A=$A FOO=${FOO:-unset}; pwd"], "env": ["A=1", "PATH=/bin"], "cwd": "/bin"}
@@ -204,6 +213,28 @@ assert_eq exec_tty_detach_without_socket_1 1 "$rc"
 assert_contains exec_tty_detach_without_socket_message "$err" "console socket"
 run_capture out err rc "${OCI[@]}" exec --console-socket "$T/console.sock" c1 true
 assert_eq exec_socket_without_tty_1 1 "$rc"
+
+# --- who may hand the monitor a listener
+cat >"$T/ask.py" <<'EOF'
+import os, socket, struct, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+s.connect(sys.argv[1])
+fd = os.open("/dev/null", os.O_RDONLY)
+try:  # a refused peer may find the connection closed already: read the answer anyway
+    s.sendmsg([struct.pack("iiI", 1, 0, 0)], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, struct.pack("i", fd))])
+except BrokenPipeError:
+    pass
+print(struct.unpack("iiI", s.recv(64))[1])
+EOF
+out=$(python3 "$T/ask.py" "$ROOT/c1/exec.sock" 2>&1)
+assert_eq exec_socket_refuses_non_listener -9 "$out" # EBADF: not a seccomp listener
+if is_root && need setpriv; then
+	# A host uid the container maps (its uid 1), given a way past the 0700
+	# directory: SO_PEERCRED shows it as 1, not as the owner.
+	out=$(setpriv --reuid=100001 --regid=100001 --clear-groups --inh-caps=+dac_override \
+		--ambient-caps=+dac_override python3 "$T/ask.py" "$ROOT/c1/exec.sock" 2>&1)
+	assert_eq exec_socket_refuses_other_uid -13 "$out" # EACCES
+fi
 
 # --- errors, as runc's
 run_capture out err rc "${OCI[@]}" exec nope true
