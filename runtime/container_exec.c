@@ -70,12 +70,13 @@ void container_exec_serve(int listen_fd, int sentry_sock, uid_t owner)
 	if (conn < 0)
 		return;
 	set_timeouts(conn);
+	/* Read the request first: closing on an unread one would reset the peer's read. */
+	n = fdpass_recv(conn, &msg, sizeof(msg), &listener, 1);
 	if (getsockopt(conn, SOL_SOCKET, SO_PEERCRED, &peer, &len) < 0 || peer.uid != owner) {
-		msg.result = -EACCES;
+		msg = (struct sentry_control_msg){SENTRY_CONTROL_LISTENER, -EACCES, 0};
 		fdpass_send(conn, &msg, sizeof(msg), NULL, 0);
 		return;
 	}
-	n = fdpass_recv(conn, &msg, sizeof(msg), &listener, 1);
 	if (n != sizeof(msg) || msg.op != SENTRY_CONTROL_LISTENER || listener < 0) {
 		msg = (struct sentry_control_msg){SENTRY_CONTROL_LISTENER, -EPROTO, 0};
 		fdpass_send(conn, &msg, sizeof(msg), NULL, 0);
