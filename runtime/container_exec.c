@@ -331,13 +331,18 @@ static void child_fail(int sock, struct moat_error *err)
 }
 
 /* The exec'd process, in pid 1's namespaces: from here on what pid 1 itself runs. */
-static void exec_child(struct exec_launch *l, int sock) __attribute__((noreturn));
-static void exec_child(struct exec_launch *l, int sock)
+static void exec_child(struct exec_launch *l, int state_dir_fd, int sock) __attribute__((noreturn));
+static void exec_child(struct exec_launch *l, int state_dir_fd, int sock)
 {
 	struct moat_error err = {0};
 	struct sync_msg msg;
 	int listener, pty_slave = -1;
 
+	/*
+	 * The state directory (moat's locked fd) must not outlive our set-up:
+	 * once dumpable, our fds are open to the container through /proc.
+	 */
+	close(state_dir_fd);
 	/* Wait until moat has placed us (the container's cgroups, when it has them). */
 	if (sync_recv(sock, &msg, NULL) <= 0 || msg.type != SYNC_GO)
 		_exit(125);
@@ -372,9 +377,9 @@ static void exec_child(struct exec_launch *l, int sock)
  * gives an unprivileged caller), then start the process as moat's own child
  * (CLONE_PARENT) in pid 1's pid namespace, report its pid and leave.
  */
-static void exec_join(struct exec_launch *l, int pidfd, int ns_flags, int sock)
+static void exec_join(struct exec_launch *l, int pidfd, int ns_flags, int state_dir_fd, int sock)
     __attribute__((noreturn));
-static void exec_join(struct exec_launch *l, int pidfd, int ns_flags, int sock)
+static void exec_join(struct exec_launch *l, int pidfd, int ns_flags, int state_dir_fd, int sock)
 {
 	struct moat_error err = {0};
 	pid_t pid;
@@ -387,7 +392,7 @@ static void exec_join(struct exec_launch *l, int pidfd, int ns_flags, int sock)
 	close(pidfd);
 	pid = (pid_t)syscall(SYS_clone, CLONE_PARENT | SIGCHLD, 0, 0, 0, 0);
 	if (pid == 0)
-		exec_child(l, sock);
+		exec_child(l, state_dir_fd, sock);
 	if (pid < 0) {
 		moat_error_set(&err, errno, "start a process in the container");
 		child_fail(sock, &err);
@@ -570,7 +575,7 @@ int container_cmd_exec(const struct oci_globals *g, const struct exec_options *o
 	}
 	if (joiner == 0) {
 		close(sv[0]);
-		exec_join(l, pidfd, ns_flags | CLONE_NEWPID, sv[1]);
+		exec_join(l, pidfd, ns_flags | CLONE_NEWPID, c.dir_fd, sv[1]);
 	}
 	close(sv[1]);
 	sv[1] = -1;

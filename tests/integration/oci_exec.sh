@@ -136,7 +136,11 @@ run_capture out err rc "${OCI[@]}" exec -p "$T/bad.json" c1
 assert_eq exec_bad_process_file_1 1 "$rc"
 assert_contains exec_bad_process_file_message "$err" "args: expected an array"
 
-# --- --preserve-fds
+# --- exactly the fds it was given: 0-2 (3 is ls's own directory), then --preserve-fds
+run_capture out err rc "${OCI[@]}" exec c1 ls /proc/self/fd
+assert_eq exec_only_stdio_fds "0 1 2 3" "$(echo $out)" "stderr: $err"
+run_capture out err rc "${OCI[@]}" exec --preserve-fds 2 c1 ls /proc/self/fd 3</dev/null 4</dev/null
+assert_eq exec_preserved_fds "0 1 2 3 4 5" "$(echo $out)" "stderr: $err"
 run_capture out err rc "${OCI[@]}" exec --preserve-fds 1 c1 sh -c 'echo through-3 >&3' 3>"$T/fd3"
 assert_eq exec_preserve_fds "through-3" "$(cat "$T/fd3")" "stderr: $err"
 
