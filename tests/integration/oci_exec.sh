@@ -77,7 +77,7 @@ d["process"]["env"].append("FOO=bar")
 d["process"]["cwd"] = "/tmp"
 d["root"]["readonly"] = False' || fail bundle
 echo "host secret" >"$T/secret"
-run_capture out err rc "${OCI[@]}" run -d -b "$T/b" c1
+MOAT_TEST_SECRET=hunter2 run_capture out err rc "${OCI[@]}" run -d -b "$T/b" c1
 assert_eq run_detached 0 "$rc" "stderr: $err"
 INIT=$(state_field c1 pid)
 MONITOR=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["monitorPid"])' "$ROOT/c1/state.json")
@@ -162,6 +162,11 @@ run_capture out err rc "${OCI[@]}" exec c1 ps
 assert_contains exec_ps_sees_container "$out" "sleep 1000"
 assert_not_contains exec_ps_hides_host "$out" "oci_exec.sh"
 assert_not_contains exec_ps_hides_moat "$out" "moat-sentry"
+
+# moat's own environment (the caller's) is not left readable in pid 1's memory.
+run_capture out err rc "${OCI[@]}" exec c1 sh -c 'tr "\\0" " " </proc/1/environ; echo end'
+assert_eq exec_reads_pid1_environ 0 "$rc" "stderr: $err"
+assert_not_contains pid1_environ_scrubbed "$out" "hunter2"
 
 # --- --detach with --pid-file: moat returns, the process runs on
 run_capture out err rc "${OCI[@]}" exec -d --pid-file "$T/exec.pid" c1 sleep 300
