@@ -34,6 +34,7 @@
 #include "../lib/log.h"
 #include "../sentry/sentry.h"
 #include "../syscalls/filter.h"
+#include "cgroup.h"
 #include "container.h"
 #include "init.h"
 #include "oci_config.h"
@@ -343,7 +344,7 @@ static void exec_child(struct exec_launch *l, int state_dir_fd, int sock)
 	 * once dumpable, our fds are open to the container through /proc.
 	 */
 	close(state_dir_fd);
-	/* Wait until moat has placed us (the container's cgroups, when it has them). */
+	/* Wait until moat has moved us into the container's cgroup. */
 	if (sync_recv(sock, &msg, NULL) <= 0 || msg.type != SYNC_GO)
 		_exit(125);
 	if (l->cfg.tty) {
@@ -582,7 +583,11 @@ int container_cmd_exec(const struct oci_globals *g, const struct exec_options *o
 	child = await_process(sv[0], joiner, &err);
 	if (child < 0)
 		goto fail;
-	/* The child's set-up (its pty, its memory) happens where the container's does. */
+	/* Its set-up (its pty, its memory) already happens in the container's cgroup. */
+	if (cgroup_join(&c, child, &err) < 0) {
+		moat_error_prefix(&err, "exec: join the container's cgroup");
+		goto fail;
+	}
 	if (sync_send(sv[0], SYNC_GO, 0, -1) < 0) {
 		moat_error_setx(&err, EPIPE, "the exec'd process died during set-up");
 		goto fail;

@@ -174,6 +174,8 @@ assert_eq exec_detach 0 "$rc" "stderr: $err"
 EPID=$(cat "$T/exec.pid" 2>/dev/null)
 alive "$EPID" && pass exec_detach_running || fail exec_detach_running "pid '$EPID'"
 assert_eq exec_detach_pid_namespace "$(ns_of "$INIT")" "$(ns_of "$EPID")"
+assert_eq exec_in_container_cgroups "$(cat /proc/$INIT/cgroup)" "$(cat /proc/$EPID/cgroup 2>&1)"
+assert_eq exec_cgroup_namespace "$(readlink /proc/$INIT/ns/cgroup)" "$(readlink /proc/$EPID/ns/cgroup)"
 [ -n "$(children "$SENTRY" moat-sentry)" ] && pass exec_served_by_own_sentry ||
 	fail exec_served_by_own_sentry "sentry $SENTRY: $(cat /proc/$SENTRY/task/*/children)"
 kill -9 "$EPID"
