@@ -159,15 +159,42 @@ static int parse_user(const char *spec, uid_t *uid, gid_t *gid, struct moat_erro
 	return 0;
 }
 
-/* Is container id `id` mapped (config.json's mappings, or moat's 0 -> the caller)? */
-static bool id_mapped(const struct oci_id_mapping *maps, size_t n, uint32_t id)
+/* Does the container's user namespace (pid 1's uid_map or gid_map) map id? */
+static bool id_mapped(pid_t init, const char *map, uint32_t id)
 {
-	if (n == 0)
-		return id == 0;
-	for (size_t i = 0; i < n; i++)
-		if (id >= maps[i].container_id && id - maps[i].container_id < maps[i].size)
+	char path[64];
+	_cleanup_fclose_ FILE *f = NULL;
+	unsigned long inside, outside, count;
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", init, map);
+	f = fopen(path, "re");
+	while (f && fscanf(f, "%lu %lu %lu", &inside, &outside, &count) == 3)
+		if (id >= inside && id - inside < count)
 			return true;
 	return false;
+}
+
+/* The process's ids must exist in the container (else setresuid fails mid-way). */
+static int check_ids(pid_t init, uid_t uid, gid_t gid, const gid_t *groups, size_t n,
+		     struct moat_error *err)
+{
+	if (!id_mapped(init, "uid_map", uid))
+		return moat_error_setx(err, EINVAL, "exec: uid %u is not mapped in the container",
+				       (unsigned)uid);
+	if (!id_mapped(init, "gid_map", gid))
+		return moat_error_setx(err, EINVAL, "exec: gid %u is not mapped in the container",
+				       (unsigned)gid);
+	for (size_t i = 0; i < n; i++)
+		if (!id_mapped(init, "gid_map", groups[i]))
+			return moat_error_setx(
+			    err, EINVAL, "exec: additional gid %u is not mapped in the container",
+			    (unsigned)groups[i]);
+	/* An unprivileged caller's container denies setgroups (userns.c). */
+	if (n && getuid() != 0)
+		return moat_error_setx(err, EPERM,
+				       "exec --additional-gids: unprivileged, a container's groups "
+				       "cannot be set");
+	return 0;
 }
 
 static int read_process_file(struct exec_launch *l, const char *path, struct moat_error *err)
@@ -193,7 +220,7 @@ static int read_process_file(struct exec_launch *l, const char *path, struct moa
  * --additional-gids and --tty applied.
  */
 static int build_exec_config(struct exec_launch *l, const struct oci_globals *g,
-			     const struct exec_options *o, const char *bundle,
+			     const struct exec_options *o, const char *bundle, pid_t init,
 			     struct moat_error *err)
 {
 	struct sandbox_config *cfg = &l->cfg;
@@ -259,15 +286,8 @@ static int build_exec_config(struct exec_launch *l, const struct oci_globals *g,
 		return moat_error_setx(err, E2BIG, "additional gids: too many");
 	for (size_t i = 0; i < ngroups; i++)
 		l->groups[i] = o->ngroups ? o->groups[i] : p->user.additional_gids[i];
-	if (getuid() != 0 && (!id_mapped(l->oci.linux_config.uid_mappings,
-					 l->oci.linux_config.n_uid_mappings, uid) ||
-			      !id_mapped(l->oci.linux_config.gid_mappings,
-					 l->oci.linux_config.n_gid_mappings, gid) ||
-			      ngroups))
-		return moat_error_setx(err, EPERM,
-				       "exec --user %u:%u: unprivileged, only the ids the "
-				       "container maps exist in it (uid and gid 0: the caller)",
-				       (unsigned)uid, (unsigned)gid);
+	if (check_ids(init, uid, gid, l->groups, ngroups, err) < 0)
+		return -err->code;
 	for (int i = 0; i < o->ncaps; i++)
 		fprintf(stderr,
 			"moat: warning: --cap %s: capabilities are not applied yet; the process "
@@ -553,7 +573,8 @@ int container_cmd_exec(const struct oci_globals *g, const struct exec_options *o
 		moat_error_setx(&err, EINVAL, "container \"%s\": no bundle in its state", o->id);
 		goto fail;
 	}
-	if (build_exec_config(l, g, o, bundle, &err) < 0 || check_options(o, l->cfg.tty, &err) < 0)
+	if (build_exec_config(l, g, o, bundle, init, &err) < 0 ||
+	    check_options(o, l->cfg.tty, &err) < 0)
 		goto fail;
 	/* Hold pid 1 by a pidfd, then check it is still the container's. */
 	pidfd = (int)syscall(SYS_pidfd_open, init, 0);

@@ -109,11 +109,12 @@ assert_eq exec_user_default "uid=0 gid=0" "$out" "stderr: $err"
 if is_root; then
 	run_capture out err rc "${OCI[@]}" exec --user 1000:1001 --additional-gids 5 c1 id
 	assert_eq exec_user_option "uid=1000 gid=1001 groups=5" "$out" "stderr: $err"
+	run_capture out err rc "${OCI[@]}" exec --user 70000 c1 id
 else
 	run_capture out err rc "${OCI[@]}" exec --user 5 c1 id
-	assert_eq exec_user_unmapped_1 1 "$rc"
-	assert_contains exec_user_unmapped_message "$err" "only the ids the container maps"
 fi
+assert_eq exec_user_unmapped_1 1 "$rc"
+assert_contains exec_user_unmapped_message "$err" "is not mapped in the container"
 
 # The exec's sentry acts with the exec'd process's own credentials, not pid 1's.
 if is_root; then
