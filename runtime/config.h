@@ -28,6 +28,7 @@ struct host_lower;
 /* What `moat create|run` adds: the bundle's container (NULL for `moat do`). */
 struct container_setup {
 	const struct oci_config *oci;
+	const char *id;	     /* the container's id (in-container hooks' state) */
 	const char *bundle;  /* absolute */
 	const char *rootfs;  /* absolute, resolved on the host */
 	int rootfs_fd;	     /* detached (idmapped) rootfs tree from moat, or -1 */

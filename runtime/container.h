@@ -110,11 +110,17 @@ bool container_mount_is_recursive(const struct oci_mount *m); /* rbind */
 /* open_tree clone of a bind mount's source (relative to bundle). fd or -errno. */
 int container_bind_source_open(const char *bundle, const struct oci_mount *m,
 			       struct moat_error *err);
+/* mkdir -p of dest inside the rootfs (root: O_PATH fd; the last component a
+ * file if as_file), each step resolved in the root. An O_PATH fd of it. */
+int container_rootfs_make_point(int root, const char *dest, int as_file, struct moat_error *err);
 
 /* --- container_hooks.c */
 /* Run a hook list with the state on stdin. 0, or -errno with the failing hook named. */
 int container_hooks_run(const struct oci_hook_list *hooks, const char *kind, json_t *state,
 			struct moat_error *err);
+/* The same, with before_exec run in each hook's process before its execve. */
+int container_hooks_run_with(const struct oci_hook_list *hooks, const char *kind, json_t *state,
+			     int (*before_exec)(struct moat_error *), struct moat_error *err);
 
 /* --- container_create.c */
 /* `create` (detach) and `run`: the exit status to return (runc's: 0 or 1; run: the container's). */

@@ -27,6 +27,7 @@
 #include "cgroup.h"
 #include "container.h"
 #include "container_ids.h"
+#include "container_process.h"
 #include "oci_config.h"
 #include "sandbox.h"
 #include "sync.h"
@@ -116,6 +117,7 @@ static int build_config(struct launch *l, const struct oci_globals *g,
 		l->groups[i] = p->user.additional_gids[i];
 	l->setup = (struct container_setup){
 	    .oci = &l->oci,
+	    .id = o->id,
 	    .bundle = l->bundle,
 	    .rootfs = l->rootfs,
 	    .rootfs_fd = -1,
@@ -339,7 +341,7 @@ int container_create(const struct oci_globals *g, const struct create_options *o
 		return oci_cli_fail(g, &(struct moat_error){ENOMEM, "out of memory"});
 	log_set_debug(g->debug);
 	if (container_check_id(o->id, &err) < 0 || load_bundle(l, o->bundle, &err) < 0 ||
-	    build_config(l, g, o, detach, &err) < 0)
+	    build_config(l, g, o, detach, &err) < 0 || container_process_check(&l->oci, &err) < 0)
 		goto fail_config;
 	if (l->oci.process.terminal && detach && !o->console_socket) {
 		moat_error_setx(&err, EINVAL,
@@ -377,7 +379,8 @@ int container_create(const struct oci_globals *g, const struct create_options *o
 	if (r < 0)
 		goto fail;
 	init = await_ready(sock, o, &l->cgroup, &pty, &err);
-	if (init < 0 || write_state(&c, l, init, monitor, &err) < 0 ||
+	if (init < 0 || container_process_host_limits(init, &l->oci.process, &err) < 0 ||
+	    write_state(&c, l, init, monitor, &err) < 0 ||
 	    (o->pid_file && container_write_pid_file(o->pid_file, init, &err) < 0))
 		goto fail;
 	if (run_create_hooks(&c, &l->oci, &err) < 0)

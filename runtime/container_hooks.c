@@ -4,7 +4,8 @@
  * createRuntime (after create), poststart (after start), poststop (at
  * delete). Each gets the container's state on stdin, its own args and env,
  * and is killed when its timeout passes. createContainer and startContainer
- * (which run inside the container) are not run yet.
+ * run inside the container, started by its pid 1 through the same code
+ * (container_process.c), with a step run in the hook's process before execve.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -19,15 +20,21 @@
 #include "container.h"
 #include "oci_config.h"
 
-static void hook_child(const struct oci_hook *h, int in) __attribute__((noreturn));
-static void hook_child(const struct oci_hook *h, int in)
+static void hook_child(const struct oci_hook *h, int in, int (*before_exec)(struct moat_error *))
+    __attribute__((noreturn));
+static void hook_child(const struct oci_hook *h, int in, int (*before_exec)(struct moat_error *))
 {
 	char *no_env[] = {NULL};
 	char *argv0[] = {h->path, NULL};
+	struct moat_error err = {0};
 
 	if (dup2(in, STDIN_FILENO) < 0)
 		_exit(127);
 	setpgid(0, 0); /* a timeout kills the hook and what it started */
+	if (before_exec && before_exec(&err) < 0) {
+		fprintf(stderr, "moat: hook %s: %s\n", h->path, err.msg);
+		_exit(127);
+	}
 	execve(h->path, h->n_args ? h->args : argv0, h->env ? h->env : no_env);
 	fprintf(stderr, "moat: hook %s: %s\n", h->path, strerror(errno));
 	_exit(127);
@@ -59,7 +66,7 @@ static int wait_hook(pid_t pid, long long timeout)
 }
 
 static int run_one(const struct oci_hook *h, const char *kind, size_t i, const char *text,
-		   struct moat_error *err)
+		   int (*before_exec)(struct moat_error *), struct moat_error *err)
 {
 	int pipefd[2], status;
 	size_t len = strlen(text);
@@ -75,7 +82,7 @@ static int run_one(const struct oci_hook *h, const char *kind, size_t i, const c
 		return moat_error_set(err, errno, "%s hook %zu: fork", kind, i);
 	}
 	if (pid == 0)
-		hook_child(h, pipefd[0]);
+		hook_child(h, pipefd[0], before_exec);
 	close(pipefd[0]);
 	/* The state is small (well under a pipe's buffer); a hook that does not
 	 * read it still runs. */
@@ -97,8 +104,8 @@ static int run_one(const struct oci_hook *h, const char *kind, size_t i, const c
 	return 0;
 }
 
-int container_hooks_run(const struct oci_hook_list *hooks, const char *kind, json_t *state,
-			struct moat_error *err)
+int container_hooks_run_with(const struct oci_hook_list *hooks, const char *kind, json_t *state,
+			     int (*before_exec)(struct moat_error *), struct moat_error *err)
 {
 	char *text;
 	int r = 0;
@@ -109,7 +116,13 @@ int container_hooks_run(const struct oci_hook_list *hooks, const char *kind, jso
 	if (!text)
 		return moat_error_set(err, ENOMEM, "%s hooks: state", kind);
 	for (size_t i = 0; i < hooks->n_hooks && r == 0; i++)
-		r = run_one(&hooks->hooks[i], kind, i, text, err);
+		r = run_one(&hooks->hooks[i], kind, i, text, before_exec, err);
 	free(text);
 	return r;
+}
+
+int container_hooks_run(const struct oci_hook_list *hooks, const char *kind, json_t *state,
+			struct moat_error *err)
+{
+	return container_hooks_run_with(hooks, kind, state, NULL, err);
 }

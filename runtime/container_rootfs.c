@@ -25,6 +25,7 @@
 #include "../lib/log.h"
 #include "cgroup.h"
 #include "mounts.h"
+#include "container_process.h"
 #include "oci_config.h"
 #include "rootfs.h"
 
@@ -40,7 +41,7 @@ static int open_in_root(int root, const char *path, int flags)
  * mkdir -p of dest inside the rootfs (the last component a file if as_file),
  * every step resolved in the root. Returns an O_PATH fd of the mount point.
  */
-static int make_point(int root, const char *dest, int as_file, struct moat_error *err)
+int container_rootfs_make_point(int root, const char *dest, int as_file, struct moat_error *err)
 {
 	char path[PATH_MAX];
 	char *p;
@@ -158,7 +159,7 @@ static int attach_tree(int root, int tree, const char *dest, struct moat_error *
 
 	if (fstat(tree, &st) < 0)
 		return moat_error_set(err, errno, "mount %s", dest);
-	point = make_point(root, dest, !S_ISDIR(st.st_mode), err);
+	point = container_rootfs_make_point(root, dest, !S_ISDIR(st.st_mode), err);
 	if (point < 0)
 		return point;
 	if (move_mount(tree, "", point, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
@@ -212,7 +213,7 @@ static int mount_cgroups(const struct container_setup *c, int root, const struct
 		if (cg->n == 1 && d->version == 2)
 			return attach_tree(root, tree, dest, err);
 		if (top < 0) {
-			point = make_point(root, dest, 0, err);
+			point = container_rootfs_make_point(root, dest, 0, err);
 			if (point < 0)
 				return point;
 			if (mount("tmpfs", fd_path(point, buf, sizeof(buf)), "tmpfs",
@@ -273,7 +274,7 @@ static int apply_mount(const struct container_setup *c, int root, const struct o
 			       : attach_tree(root, sys, dest, err);
 	}
 	(void)c;
-	point = make_point(root, dest, 0, err);
+	point = container_rootfs_make_point(root, dest, 0, err);
 	if (point < 0)
 		return point;
 	flags = m->parsed.flags & ~(MS_BIND | MS_REC | MS_REMOUNT);
@@ -291,7 +292,7 @@ static int require_dir(int root, const char *name, struct moat_error *err)
 {
 	char path[PATH_MAX];
 	struct stat st;
-	int fd = make_point(root, name, 0, err);
+	int fd = container_rootfs_make_point(root, name, 0, err);
 
 	if (fd < 0)
 		return fd;
@@ -359,6 +360,8 @@ int container_rootfs_build(struct sandbox_config *cfg, struct moat_error *err)
 	}
 	for (size_t i = 0; i < oci->n_mounts && r == 0; i++)
 		r = apply_mount(c, root, &oci->mounts[i], trees[i], err);
+	if (r == 0)
+		r = container_devices_create(c, root, err);
 out:
 	for (size_t i = 0; i < oci->n_mounts; i++)
 		if (trees[i] >= 0)

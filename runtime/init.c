@@ -21,6 +21,7 @@
 #include "../lib/log.h"
 #include "../syscalls/filter.h"
 #include "caps.h"
+#include "container_process.h"
 #include "oci_config.h"
 #include "rootfs.h"
 #include "sync.h"
@@ -137,6 +138,13 @@ void init_exec_command(struct sandbox_config *cfg, int pty_slave)
 			_exit(125);
 	}
 	if (cfg->container) {
+		struct moat_error err = {0};
+
+		/* The container's seccomp profile, then its final capabilities. */
+		if (container_process_before_exec(&err) < 0) {
+			moat_error_print(&err);
+			_exit(125);
+		}
 		environ = env; /* a container's PATH, not moat's, finds the command */
 		execvp(cfg->argv[0], cfg->argv);
 	} else {
@@ -153,8 +161,9 @@ static void init_fail(const struct init_fds *fds, struct moat_error *err)
 
 /*
  * config.json's process.user. Capabilities are still needed after the uid
- * changes (caps_drop_all empties the bounding set next), so the kernel's
- * clearing of them on setuid is switched off first.
+ * changes (container_process_apply sets the container's next and clears
+ * the securebit again), so the kernel's clearing of them on setuid is
+ * switched off first.
  */
 static int become_process_user(const struct sandbox_config *cfg, struct moat_error *err)
 {
@@ -217,9 +226,11 @@ static int enter_cgroup(const struct init_fds *fds, struct moat_error *err)
 
 int init_drop_privileges(const struct sandbox_config *cfg, struct moat_error *err)
 {
-	if (cfg->container && become_process_user(cfg, err) < 0)
+	if (!cfg->container)
+		return caps_drop_all(err);
+	if (become_process_user(cfg, err) < 0)
 		return -err->code;
-	return caps_drop_all(err);
+	return container_process_apply(cfg->container, err);
 }
 
 int init_open_pty(int *master, int *slave, struct moat_error *err)
@@ -278,7 +289,7 @@ void init_main(struct sandbox_config *cfg, const struct init_fds *fds)
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (cfg->container && cfg->container->cgroup && enter_cgroup(fds, &err) < 0)
 		init_fail(fds, &err);
-	if (rootfs_enter(cfg->container && !cfg->container->oci->root_readonly, &err) < 0)
+	if (rootfs_enter(cfg, &err) < 0)
 		init_fail(fds, &err);
 	if (cfg->tty) {
 		int master;
@@ -302,6 +313,10 @@ void init_main(struct sandbox_config *cfg, const struct init_fds *fds)
 		_exit(125);
 	close(listener);
 	close(fds->sentry);
+	if (cfg->container && container_process_start_hooks(cfg->container, &err) < 0) {
+		moat_error_print(&err); /* after `moat create`, the container's stderr */
+		init_fail(fds, &err);
+	}
 	for (size_t i = 0; i < sizeof(forwarded_signals) / sizeof(int); i++)
 		sigaction(forwarded_signals[i], &sa, NULL);
 	init_make_traceable(cfg);
@@ -311,6 +326,10 @@ void init_main(struct sandbox_config *cfg, const struct init_fds *fds)
 	if (child == 0)
 		init_exec_command(cfg, pty_slave);
 	init_child = child;
+	if (cfg->container && container_process_after_fork(&err) < 0) {
+		kill(child, SIGKILL);
+		init_fail(fds, &err);
+	}
 	if (pty_slave >= 0)
 		close(pty_slave);
 	for (;;) {

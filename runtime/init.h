@@ -27,8 +27,9 @@ void init_main(struct sandbox_config *cfg, const struct init_fds *fds) __attribu
 
 /* A pty in the current root's devpts: *master and *slave, O_CLOEXEC. 0 or -errno. */
 int init_open_pty(int *master, int *slave, struct moat_error *err);
-/* A container's process.user (uid, gid, groups), then no capabilities at all
- * and no_new_privs. 0 or -errno. */
+/* A container's process.user (uid, gid, groups), then its capabilities,
+ * no_new_privs and umask (container_process_apply); `moat do`: no
+ * capabilities at all and no_new_privs. 0 or -errno. */
 int init_drop_privileges(const struct sandbox_config *cfg, struct moat_error *err);
 /* Scrub moat's own environment (containers) and become dumpable, so that the
  * sentry can read the command's memory. Call after the filter is installed. */

@@ -24,6 +24,7 @@
 #include "../sentry/sentry.h"
 #include "container.h"
 #include "host_lower.h"
+#include "container_process.h"
 #include "init.h"
 #include "net.h"
 #include "rootfs.h"
@@ -100,8 +101,10 @@ static void sentry_child(const struct sandbox_config *cfg, int control, int list
 				   .proc_fd = proc_fd,
 				   .trace_fd = cfg->trace_fd,
 				   .hostname = cfg->hostname,
-				   /* pid 1 drops every capability and sets no_new_privs */
-				   .creds_fixed = 1};
+				   /* without capabilities and with no_new_privs (moat do,
+				    * most containers) the workload cannot change them */
+				   .creds_fixed = !cfg->container ||
+						  !container_process_creds_dynamic(cfg->container)};
 	struct moat_error err = {0};
 	int r;
 

@@ -15,6 +15,7 @@
 #include "../lib/cleanup.h"
 #include "../lib/log.h"
 #include "container.h"
+#include "container_process.h"
 #include "host_lower.h"
 #include "mounts.h"
 #include "oci_config.h"
@@ -404,45 +405,57 @@ int rootfs_build(struct sandbox_config *cfg, struct moat_error *err)
 	return apply_requests(cfg, err);
 }
 
-/* runc's default masked and read-only paths, shared with `moat spec`. */
-
-static int mask_paths(struct moat_error *err)
+/*
+ * Masked paths (a directory gets an empty read-only tmpfs, anything else
+ * /dev/null bound over it) and read-only paths (a read-only recursive bind
+ * onto themselves), as runc; a path that does not exist is skipped. prefix
+ * is where the new root is: ROOTFS_NEWROOT before pivot_root (`moat do`,
+ * runc's default lists), "" after it (a container's own lists: resolved by
+ * the kernel inside the container's root, so an image's symlink stays in it).
+ */
+static int mask_paths(const char *prefix, const char *const *masked, const char *const *readonly,
+		      struct moat_error *err)
 {
-	char path[PATH_MAX];
+	char path[PATH_MAX], null[PATH_MAX];
 	struct stat st;
 
-	for (int i = 0; oci_default_masked_paths[i]; i++) {
-		snprintf(path, sizeof(path), NR("%s"), oci_default_masked_paths[i]);
-		if (stat(path, &st) < 0)
-			continue;
-		if (S_ISDIR(st.st_mode)) {
-			if (mount("tmpfs", path, "tmpfs", MS_RDONLY, "size=0") < 0)
-				return moat_error_set(err, errno, "mask %s",
-						      oci_default_masked_paths[i]);
-		} else if (mount(NR("/dev/null"), path, NULL, MS_BIND, NULL) < 0) {
-			return moat_error_set(err, errno, "mask %s", oci_default_masked_paths[i]);
-		}
-	}
-	for (int i = 0; oci_default_readonly_paths[i]; i++) {
-		snprintf(path, sizeof(path), NR("%s"), oci_default_readonly_paths[i]);
+	snprintf(null, sizeof(null), "%s/dev/null", prefix);
+	for (int i = 0; readonly && readonly[i]; i++) {
+		snprintf(path, sizeof(path), "%s%s", prefix, readonly[i]);
 		if (stat(path, &st) < 0)
 			continue;
 		if (mount(path, path, NULL, MS_BIND | MS_REC, NULL) < 0 ||
 		    mnt_make_readonly(path, err) < 0)
-			return moat_error_set(err, errno, "make %s read-only",
-					      oci_default_readonly_paths[i]);
+			return moat_error_set(err, errno, "make %s read-only", readonly[i]);
+	}
+	for (int i = 0; masked && masked[i]; i++) {
+		snprintf(path, sizeof(path), "%s%s", prefix, masked[i]);
+		if (stat(path, &st) < 0)
+			continue;
+		if (S_ISDIR(st.st_mode)) {
+			if (mount("tmpfs", path, "tmpfs", MS_RDONLY, "size=0") < 0)
+				return moat_error_set(err, errno, "mask %s", masked[i]);
+		} else if (mount(null, path, NULL, MS_BIND, NULL) < 0) {
+			return moat_error_set(err, errno, "mask %s", masked[i]);
+		}
 	}
 	return 0;
 }
 
-int rootfs_enter(int root_writable, struct moat_error *err)
+int rootfs_enter(const struct sandbox_config *cfg, struct moat_error *err)
 {
+	const struct container_setup *c = cfg->container;
+	int root_writable = c && !c->oci->root_readonly;
 	int r;
 
 	r = mnt_mount("proc", NR("/proc"), "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, err);
 	if (r < 0)
 		return r;
-	r = mask_paths(err);
+	if (!c)
+		r = mask_paths(ROOTFS_NEWROOT, oci_default_masked_paths, oci_default_readonly_paths,
+			       err);
+	else
+		r = container_process_create_hooks(c, err);
 	if (r < 0)
 		return r;
 	if (chdir(ROOTFS_NEWROOT) < 0)
@@ -461,5 +474,15 @@ int rootfs_enter(int root_writable, struct moat_error *err)
 	if (mount(NULL, "/dev", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NOEXEC,
 		  NULL) < 0)
 		return moat_error_set(err, errno, "make /dev read-only");
-	return 0;
+	if (c) {
+		/* As runc: sysctls, then config.json's read-only and masked paths
+		 * (an empty or absent list means none). */
+		const struct oci_linux *lx = &c->oci->linux_config;
+
+		r = container_sysctl_apply(c->oci, err);
+		if (r == 0)
+			r = mask_paths("", (const char *const *)lx->masked_paths,
+				       (const char *const *)lx->readonly_paths, err);
+	}
+	return r;
 }

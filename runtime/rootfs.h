@@ -22,12 +22,14 @@
 int rootfs_build(struct sandbox_config *cfg, struct moat_error *err);
 
 /*
- * Runs in the sandbox's pid 1 (so procfs is the sandbox's): mounts /proc with
- * runc's masked and read-only paths, pivots into ROOTFS_NEWROOT (every process
- * of this mount namespace follows), drops the old root and makes / read-only
- * (unless root_writable: a container whose root.readonly is false).
+ * Runs in the sandbox's pid 1 (so procfs is the sandbox's): mounts /proc,
+ * pivots into ROOTFS_NEWROOT (every process of this mount namespace
+ * follows), drops the old root and makes / read-only (not for a container
+ * whose root.readonly is false). `moat do` gets runc's default masked and
+ * read-only paths; a container runs its createContainer hooks before the
+ * pivot and gets its sysctls and its own masked and read-only paths after.
  */
-int rootfs_enter(int root_writable, struct moat_error *err);
+int rootfs_enter(const struct sandbox_config *cfg, struct moat_error *err);
 
 /* Is /name one the sandbox gets fresh (proc, sys, dev, tmp), not from the host? */
 int rootfs_fresh_toplevel(const char *name);
