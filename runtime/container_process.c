@@ -111,6 +111,17 @@ bool container_process_creds_dynamic(const struct container_setup *c)
 	       (s.bounding | s.effective | s.inheritable | s.permitted | s.ambient) != 0;
 }
 
+/* oci_rlimit_name() takes a table index; this takes RLIMIT_*. */
+static const char *rlimit_name(int resource)
+{
+	const char *name;
+
+	for (int i = 0; (name = oci_rlimit_name(i)); i++)
+		if (oci_rlimit_from_name(name) == resource)
+			return name;
+	return "RLIMIT_?";
+}
+
 static const char *rlimit_value(uint64_t v, char *buf, size_t len)
 {
 	if (v == RLIM_INFINITY)
@@ -157,18 +168,18 @@ int container_process_host_limits(pid_t pid, const struct oci_process *p, struct
 
 		if (prlimit(pid, rl->resource, NULL, &old) < 0)
 			return moat_error_set(err, errno, "process.rlimits %s",
-					      oci_rlimit_name(rl->resource));
+					      rlimit_name(rl->resource));
 		if (prlimit(pid, rl->resource, &want, NULL) == 0)
 			continue;
 		if (errno == EPERM && want.rlim_max > old.rlim_max)
 			return moat_error_setx(err, EPERM,
 					       "process.rlimits %s: cannot raise the hard limit "
 					       "from %s to %s (needs CAP_SYS_RESOURCE on the host)",
-					       oci_rlimit_name(rl->resource),
+					       rlimit_name(rl->resource),
 					       rlimit_value(old.rlim_max, a, sizeof(a)),
 					       rlimit_value(want.rlim_max, b, sizeof(b)));
 		return moat_error_set(err, errno, "process.rlimits %s: soft %s, hard %s",
-				      oci_rlimit_name(rl->resource),
+				      rlimit_name(rl->resource),
 				      rlimit_value(want.rlim_cur, a, sizeof(a)),
 				      rlimit_value(want.rlim_max, b, sizeof(b)));
 	}

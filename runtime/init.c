@@ -313,13 +313,14 @@ void init_main(struct sandbox_config *cfg, const struct init_fds *fds)
 		_exit(125);
 	close(listener);
 	close(fds->sentry);
+	for (size_t i = 0; i < sizeof(forwarded_signals) / sizeof(int); i++)
+		sigaction(forwarded_signals[i], &sa, NULL);
+	init_make_traceable(cfg);
+	/* Like the command, the hooks must be dumpable for the sentry. */
 	if (cfg->container && container_process_start_hooks(cfg->container, &err) < 0) {
 		moat_error_print(&err); /* after `moat create`, the container's stderr */
 		init_fail(fds, &err);
 	}
-	for (size_t i = 0; i < sizeof(forwarded_signals) / sizeof(int); i++)
-		sigaction(forwarded_signals[i], &sa, NULL);
-	init_make_traceable(cfg);
 	child = fork();
 	if (child < 0)
 		_exit(125);
