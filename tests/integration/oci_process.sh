@@ -152,16 +152,19 @@ else
 	skip caps_dropped_seen_by_gofer "no C compiler for the probe: $(head -c 200 "$T/probe.log" 2>/dev/null)"
 fi
 
-# Every capability granted still reaches nothing of the host: no mount over
-# a path, no host sysctl (read-only paths cleared so only the capability
-# is in the way), no hostname.
+# Every capability granted still reaches nothing of the host: no host-root
+# file (bound in, its owner unmapped), no mount over a path, no host sysctl
+# (read-only paths cleared so only the capability is in the way), no
+# hostname.
 host_lease=$(cat /proc/sys/fs/lease-break-time)
 run_bundle capall 'import subprocess
 names = subprocess.run(["'"$MOAT"'", "features"], capture_output=True, text=True).stdout
 caps(*json.loads(names)["linux"]["capabilities"], sets=("bounding", "effective", "permitted"))
 d["linux"]["readonlyPaths"] = []
-d["process"]["args"] = ["sh", "-c", "grep ^CapEff /proc/self/status; mount -t tmpfs none /tmp && echo MOUNTED; echo '$((host_lease + 7))' > /proc/sys/fs/lease-break-time && echo SYSCTL; hostname evil && echo HOSTNAME; true"]'
+d["mounts"].append({"destination": "/shadow", "type": "bind", "source": "/etc/shadow", "options": ["rbind", "ro"]})
+d["process"]["args"] = ["sh", "-c", "grep ^CapEff /proc/self/status; cat /shadow && echo SHADOW; mount -t tmpfs none /tmp && echo MOUNTED; echo '$((host_lease + 7))' > /proc/sys/fs/lease-break-time && echo SYSCTL; hostname evil && echo HOSTNAME; true"]'
 assert_contains caps_all_granted "$out" "CapEff:	000001ffffffffff" "stderr: $err"
+assert_not_contains caps_all_no_host_root_file "$out" SHADOW
 assert_not_contains caps_all_no_mount "$out" MOUNTED
 assert_not_contains caps_all_no_host_sysctl "$out" SYSCTL
 assert_eq caps_all_host_sysctl_unchanged "$host_lease" "$(cat /proc/sys/fs/lease-break-time)"
