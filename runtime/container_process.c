@@ -101,9 +101,8 @@ int container_process_check(const struct oci_config *oci, struct moat_error *err
 	return r;
 }
 
-bool container_process_creds_dynamic(const struct container_setup *c)
+bool container_process_creds_dynamic(const struct oci_process *p)
 {
-	const struct oci_process *p = &c->oci->process;
 	struct caps_sets s;
 
 	sets_of(&p->capabilities, &s);
@@ -190,12 +189,17 @@ int container_process_host_limits(pid_t pid, const struct oci_process *p, struct
 
 int container_process_apply(const struct container_setup *c, struct moat_error *err)
 {
-	const struct oci_process *p = &c->oci->process;
+	return container_process_apply_to(&c->oci->process, &c->oci->linux_config.seccomp, err);
+}
+
+int container_process_apply_to(const struct oci_process *p, const struct oci_seccomp *sc,
+			       struct moat_error *err)
+{
 	int r;
 
 	umask(p->user.umask.set ? (mode_t)p->user.umask.value : 022); /* runc's default */
 	/* Compiled now: libseccomp's work is moat's, not the profile's to allow. */
-	r = container_seccomp_prepare(&c->oci->linux_config.seccomp, err);
+	r = container_seccomp_prepare(sc, err);
 	if (r < 0)
 		return r;
 	sets_of(&p->capabilities, &final_caps);

@@ -37,12 +37,15 @@ struct oci_seccomp;
 int container_process_check(const struct oci_config *oci, struct moat_error *err);
 /* Can the process change its credentials (capabilities, or no
  * no_new_privs)? Then the sentry must read them per call. */
-bool container_process_creds_dynamic(const struct container_setup *c);
+bool container_process_creds_dynamic(const struct oci_process *p);
 /* rlimits and oomScoreAdj, set by moat on pid (pid 1, before it forks the
  * process) with the caller's own privileges, as runc's are. */
 int container_process_host_limits(pid_t pid, const struct oci_process *p, struct moat_error *err);
 /* pid 1, after taking process.user (capabilities still full). */
 int container_process_apply(const struct container_setup *c, struct moat_error *err);
+/* The same for any process object (what `exec --process` brings). */
+int container_process_apply_to(const struct oci_process *p, const struct oci_seccomp *sc,
+			       struct moat_error *err);
 /* pid 1, before pivot_root: the createContainer hooks, in the rootfs. */
 int container_process_create_hooks(const struct container_setup *c, struct moat_error *err);
 /* pid 1, workload filter loaded: the startContainer hooks. */

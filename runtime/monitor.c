@@ -27,6 +27,7 @@
 #include "container_process.h"
 #include "init.h"
 #include "net.h"
+#include "oci_config.h"
 #include "rootfs.h"
 #include "sync.h"
 
@@ -101,14 +102,17 @@ static void sentry_child(const struct sandbox_config *cfg, int control, int list
 				   .proc_fd = proc_fd,
 				   .trace_fd = cfg->trace_fd,
 				   .hostname = cfg->hostname,
-				   /* without capabilities and with no_new_privs (moat do,
-				    * most containers) the workload cannot change them */
-				   .creds_fixed = !cfg->container ||
-						  !container_process_creds_dynamic(cfg->container)};
+				   /* moat do: pid 1 drops every capability and sets
+				    * no_new_privs; see below for containers */
+				   .creds_fixed = 1};
 	struct moat_error err = {0};
 	int r;
 
 	log_set_role("moat-sentry");
+	/* A container's process may be able to change its credentials
+	 * (capabilities, or no no_new_privs): the sentry reads them per call. */
+	if (cfg->container && container_process_creds_dynamic(&cfg->container->oci->process))
+		sc.creds_fixed = 0;
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
 	    mount("tmpfs", SENTRY_ROOT, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,

@@ -144,7 +144,6 @@ static void test_creds_dynamic(void **state)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char text[1024];
 		struct oci_config cfg;
-		struct container_setup setup = {.oci = &cfg};
 		struct moat_error err = {0};
 
 		snprintf(text, sizeof(text),
@@ -152,7 +151,7 @@ static void test_creds_dynamic(void **state)
 			 "{\"args\": [\"sh\"], \"cwd\": \"/\", %s}}",
 			 cases[i].process);
 		assert_int_equal(oci_config_parse("c.json", text, strlen(text), &cfg, &err), 0);
-		if (container_process_creds_dynamic(&setup) != cases[i].dynamic)
+		if (container_process_creds_dynamic(&cfg.process) != cases[i].dynamic)
 			fail_msg("case %zu (%s): expected %d", i, cases[i].process,
 				 cases[i].dynamic);
 		oci_config_free(&cfg);
