@@ -26,6 +26,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../gofer/creds.h"
 #include "../lib/log.h"
 #include "caps.h"
 #include "container.h"
@@ -101,13 +102,23 @@ int container_process_check(const struct oci_config *oci, struct moat_error *err
 	return r;
 }
 
+/*
+ * The sentry may read the credentials once (the first trapped call's) only
+ * if every task of the container always has the same ones as far as the
+ * gofer is concerned: fsuid, fsgid, groups and the file-access
+ * capabilities (GOFER_FILE_CAPS). That holds with no_new_privs and no
+ * CAP_SETUID, CAP_SETGID or file-access capability in any set (the
+ * bounding set counts: container root regains it at execve), e.g. for
+ * `moat spec`'s CAP_AUDIT_WRITE, CAP_KILL and CAP_NET_BIND_SERVICE.
+ */
 bool container_process_creds_dynamic(const struct oci_process *p)
 {
+	const uint64_t relevant = GOFER_FILE_CAPS | (1ULL << CAP_SETUID) | (1ULL << CAP_SETGID);
 	struct caps_sets s;
 
 	sets_of(&p->capabilities, &s);
 	return !p->no_new_privileges ||
-	       (s.bounding | s.effective | s.inheritable | s.permitted | s.ambient) != 0;
+	       ((s.bounding | s.effective | s.inheritable | s.permitted | s.ambient) & relevant);
 }
 
 /* oci_rlimit_name() takes a table index; this takes RLIMIT_*. */

@@ -35,8 +35,9 @@ struct oci_seccomp;
 /* Everything moat can refuse before starting anything: capability sets
  * the kernel would refuse, sysctls, the seccomp profile. */
 int container_process_check(const struct oci_config *oci, struct moat_error *err);
-/* Can the process change its credentials (capabilities, or no
- * no_new_privs)? Then the sentry must read them per call. */
+/* Can the credentials the gofer acts with differ between the container's
+ * tasks or over time (a file-access capability, CAP_SETUID or CAP_SETGID
+ * in any set, or no no_new_privs)? Then the sentry must read them per call. */
 bool container_process_creds_dynamic(const struct oci_process *p);
 /* rlimits and oomScoreAdj, set by moat on pid (pid 1, before it forks the
  * process) with the caller's own privileges, as runc's are. */

@@ -137,8 +137,17 @@ static void test_creds_dynamic(void **state)
 	    {"\"noNewPrivileges\": true", false},
 	    {"\"noNewPrivileges\": false", true},
 	    {"\"noNewPrivileges\": true, \"capabilities\": {\"bounding\": []}", false},
-	    {"\"noNewPrivileges\": true, \"capabilities\": {\"bounding\": [\"CAP_KILL\"]}", true},
-	    {"\"noNewPrivileges\": true, \"capabilities\": {\"ambient\": [\"CAP_KILL\"]}", true},
+	    /* moat spec's: nothing the gofer acts with can change */
+	    {"\"noNewPrivileges\": true, \"capabilities\": {\"bounding\": [\"CAP_KILL\", "
+	     "\"CAP_AUDIT_WRITE\", \"CAP_NET_BIND_SERVICE\"], \"effective\": [\"CAP_KILL\"], "
+	     "\"permitted\": [\"CAP_KILL\"]}",
+	     false},
+	    /* container root regains its bounding set at execve */
+	    {"\"noNewPrivileges\": true, \"capabilities\": {\"bounding\": [\"CAP_DAC_OVERRIDE\"]}",
+	     true},
+	    {"\"noNewPrivileges\": true, \"capabilities\": {\"permitted\": [\"CAP_CHOWN\"]}", true},
+	    {"\"noNewPrivileges\": true, \"capabilities\": {\"bounding\": [\"CAP_SETUID\"]}", true},
+	    {"\"noNewPrivileges\": true, \"capabilities\": {\"ambient\": [\"CAP_SETGID\"]}", true},
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
