@@ -314,6 +314,11 @@ d["process"]["args"] = ["echo", "RAN"]'
 assert_not_contains hook_start_container_fail_stops "$out" RAN
 assert_contains hook_start_container_fail_message "$err" "startContainer hook /bin/false: exit status 1"
 
+run_bundle hooktimeout 'd["hooks"] = {"startContainer": [{"path": "/bin/sleep", "args": ["sleep", "30"], "timeout": 1}]}
+d["process"]["args"] = ["echo", "RAN"]'
+assert_not_contains hook_start_container_timeout_stops "$out" RAN
+assert_contains hook_start_container_timeout_message "$err" "startContainer hook /bin/sleep: timed out after 1 s"
+
 # Nothing left behind.
 run_capture out err rc "${OCI[@]}" list -q
 assert_eq no_containers_left "" "$out"
