@@ -188,8 +188,15 @@ static void open_common(struct sentry_call *call, int dirfd, uint64_t addr, stru
 	if (res < 0 || fd < 0) {
 		if (fd >= 0)
 			close(fd);
-		/* A magic link under /proc/<pid>: the kernel resolves it for the task. */
-		if (!(how->flags & O_NOFOLLOW) && util_own_magic_link(call, &p, res))
+		/*
+		 * A magic link under /proc/<pid>: the kernel resolves it for the
+		 * task. So it opens a ptrace-guarded file there (maps, environ,
+		 * mem...) that the gofer, a task without the caller's
+		 * capabilities, may not open for a caller holding some (an OCI
+		 * container's): the kernel checks the caller itself.
+		 */
+		if ((!(how->flags & O_NOFOLLOW) && util_own_magic_link(call, &p, res)) ||
+		    (res == -EACCES && util_own_proc(call, &p)))
 			call_continue(call);
 		else
 			call_fail(call, res < 0 ? (int)-res : EIO);

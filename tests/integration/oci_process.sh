@@ -96,6 +96,12 @@ assert_eq caps_spec_bounding 0000000020000420 "$(capline CapBnd)"
 assert_eq caps_spec_inheritable 0000000000000000 "$(capline CapInh)"
 assert_eq caps_spec_ambient 0000000000000000 "$(capline CapAmb)"
 
+# Files the kernel guards with ptrace checks (maps, environ) stay readable
+# by a process holding capabilities the gofer lacks.
+run_bundle capproc 'd["process"]["env"].append("MARK=env-readable")
+d["process"]["args"] = ["sh", "-c", "grep -q busybox /proc/self/maps && echo MAPS; grep -q MARK=env-readable /proc/self/environ && echo ENVIRON"]'
+assert_eq caps_proc_ptrace_files $'MAPS\nENVIRON' "$out" "stderr: $err"
+
 run_bundle capnone 'd["process"].pop("capabilities")
 d["process"]["args"] = ["grep", "^Cap", "/proc/self/status"]'
 assert_eq caps_absent_none "0000000000000000 0000000000000000 0000000000000000" \
