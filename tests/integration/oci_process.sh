@@ -158,19 +158,23 @@ else
 	skip caps_dropped_seen_by_gofer "no C compiler for the probe: $(head -c 200 "$T/probe.log" 2>/dev/null)"
 fi
 
-# Every capability granted still reaches nothing of the host: no host-root
-# file (bound in, its owner unmapped), no mount over a path, no host sysctl
-# (read-only paths cleared so only the capability is in the way), no
-# hostname.
+# Every capability granted still reaches nothing of the host: a host-root
+# file handed in as an fd (--preserve-fds; its owner is not mapped, so
+# CAP_FOWNER does not apply: chmod to its own mode is refused), no mount
+# over a path, no host sysctl (read-only paths cleared so only the
+# capability is in the way), no hostname.
 host_lease=$(cat /proc/sys/fs/lease-break-time)
-run_bundle capall 'import subprocess
+passwd_mode=$(stat -c %a /etc/passwd)
+make_bundle "$T/capall" 'import subprocess
 names = subprocess.run(["'"$MOAT"'", "features"], capture_output=True, text=True).stdout
 caps(*json.loads(names)["linux"]["capabilities"], sets=("bounding", "effective", "permitted"))
 d["linux"]["readonlyPaths"] = []
-d["mounts"].append({"destination": "/shadow", "type": "bind", "source": "/etc/shadow", "options": ["rbind", "ro"]})
-d["process"]["args"] = ["sh", "-c", "grep ^CapEff /proc/self/status; cat /shadow && echo SHADOW; mount -t tmpfs none /tmp && echo MOUNTED; echo '$((host_lease + 7))' > /proc/sys/fs/lease-break-time && echo SYSCTL; hostname evil && echo HOSTNAME; true"]'
+d["process"]["args"] = ["sh", "-c", "grep ^CapEff /proc/self/status; chmod '"$passwd_mode"' /proc/self/fd/3 && echo CHMOD; mount -t tmpfs none /tmp && echo MOUNTED; echo '$((host_lease + 7))' > /proc/sys/fs/lease-break-time && echo SYSCTL; hostname evil && echo HOSTNAME; true"]' ||
+	fail capall_bundle
+run_capture out err rc "${OCI[@]}" run -b "$T/capall" --preserve-fds 1 capall 3</etc/passwd
 assert_contains caps_all_granted "$out" "CapEff:	000001ffffffffff" "stderr: $err"
-assert_not_contains caps_all_no_host_root_file "$out" SHADOW
+assert_not_contains caps_all_no_host_file_chmod "$out" CHMOD
+assert_contains caps_all_host_file_refused "$err" "chmod: /proc/self/fd/3: "
 assert_not_contains caps_all_no_mount "$out" MOUNTED
 assert_not_contains caps_all_no_host_sysctl "$out" SYSCTL
 assert_eq caps_all_host_sysctl_unchanged "$host_lease" "$(cat /proc/sys/fs/lease-break-time)"
