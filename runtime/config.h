@@ -28,7 +28,9 @@ struct host_lower;
 /* What `moat create|run` adds: the bundle's container (NULL for `moat do`). */
 struct container_setup {
 	const struct oci_config *oci;
-	const char *id;	     /* the container's id (in-container hooks' state) */
+	const char *id; /* the container's id (in-container hooks' state) */
+	/* The process to run, when not oci->process (`exec`'s). */
+	const struct oci_process *process;
 	const char *bundle;  /* absolute */
 	const char *rootfs;  /* absolute, resolved on the host */
 	int rootfs_fd;	     /* detached (idmapped) rootfs tree from moat, or -1 */

@@ -36,6 +36,7 @@
 #include "../syscalls/filter.h"
 #include "cgroup.h"
 #include "container.h"
+#include "container_process.h"
 #include "init.h"
 #include "oci_config.h"
 #include "pty.h"
@@ -290,11 +291,19 @@ static int build_exec_config(struct exec_launch *l, const struct oci_globals *g,
 		return -err->code;
 	for (int i = 0; i < o->ncaps; i++)
 		fprintf(stderr,
-			"moat: warning: --cap %s: capabilities are not applied yet; the process "
-			"runs with none\n",
+			"moat: warning: --cap %s: not applied; the process gets the capabilities "
+			"of its process object only\n",
 			o->caps[i]);
+	/* `exec --no-new-privs` is accepted as always on (oci_cli.c): keep it so. */
+	if (o->process)
+		l->file_process.no_new_privileges = true;
+	else
+		l->oci.process.no_new_privileges = true;
+	if (container_process_check_caps(p, err) < 0)
+		return -err->code;
 	l->setup = (struct container_setup){
 	    .oci = &l->oci,
+	    .process = p, /* its capabilities, no_new_privs, umask (container_process.c) */
 	    .bundle = bundle,
 	    .rootfs_fd = -1,
 	    .exec_fifo_fd = -1,
@@ -609,6 +618,8 @@ int container_cmd_exec(const struct oci_globals *g, const struct exec_options *o
 		moat_error_prefix(&err, "exec: join the container's cgroup");
 		goto fail;
 	}
+	if (container_process_host_limits(child, l->p, &err) < 0)
+		goto fail;
 	if (sync_send(sv[0], SYNC_GO, 0, -1) < 0) {
 		moat_error_setx(&err, EPIPE, "the exec'd process died during set-up");
 		goto fail;

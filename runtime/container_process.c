@@ -91,6 +91,11 @@ static int check_caps(const struct oci_capabilities *oc, struct moat_error *err)
 	return 0;
 }
 
+int container_process_check_caps(const struct oci_process *p, struct moat_error *err)
+{
+	return check_caps(&p->capabilities, err);
+}
+
 int container_process_check(const struct oci_config *oci, struct moat_error *err)
 {
 	int r = check_caps(&oci->process.capabilities, err);
@@ -200,7 +205,8 @@ int container_process_host_limits(pid_t pid, const struct oci_process *p, struct
 
 int container_process_apply(const struct container_setup *c, struct moat_error *err)
 {
-	return container_process_apply_to(&c->oci->process, &c->oci->linux_config.seccomp, err);
+	return container_process_apply_to(c->process ? c->process : &c->oci->process,
+					  &c->oci->linux_config.seccomp, err);
 }
 
 int container_process_apply_to(const struct oci_process *p, const struct oci_seccomp *sc,

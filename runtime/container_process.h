@@ -35,6 +35,8 @@ struct oci_seccomp;
 /* Everything moat can refuse before starting anything: capability sets
  * the kernel would refuse, sysctls, the seccomp profile. */
 int container_process_check(const struct oci_config *oci, struct moat_error *err);
+/* The capability sets of one process object (`exec --process`). */
+int container_process_check_caps(const struct oci_process *p, struct moat_error *err);
 /* Can the credentials the gofer acts with differ between the container's
  * tasks or over time (a file-access capability, CAP_SETUID or CAP_SETGID
  * in any set, or no no_new_privs)? Then the sentry must read them per call. */

@@ -252,6 +252,9 @@ static void exec_sentry_main(struct sentry *s, int listener, int done)
 	atomic_store(&s->idle, 0);
 	atomic_store(&s->workers, 0);
 	atomic_store(&s->fixed_loaded, 0);
+	/* An exec'd process holds the capabilities of its own process object,
+	 * which the container's decision did not see: read them per call. */
+	s->creds_fixed = 0;
 	s->done_fd = done;
 	s->platform = NULL; /* the parent's, for pid 1's listener (closed above) */
 	if (channels_init(s) < 0 || platform_unotify_open(listener, &s->platform) < 0 ||

@@ -190,6 +190,24 @@ run_bundle ambbad 'd["process"]["capabilities"] = {"bounding": ["CAP_KILL"], "pe
 assert_contains caps_ambient_not_inheritable "$err" \
 	"process.capabilities.ambient: CAP_KILL is not in both the permitted and the inheritable set"
 
+# `moat exec`: the process object's capabilities (the bundle's, or
+# --process's); no_new_privs always (exec --no-new-privs is always on).
+make_bundle "$T/execcaps" 'caps("CAP_CHOWN", "CAP_KILL", sets=("bounding", "effective", "permitted"))
+d["process"]["noNewPrivileges"] = False
+d["process"]["args"] = ["sleep", "1000"]' || fail execcaps_bundle
+run_capture out err rc "${OCI[@]}" run -d -b "$T/execcaps" execcaps
+assert_eq exec_container_started 0 "$rc" "stderr: $err"
+run_capture out err rc "${OCI[@]}" exec execcaps grep -E "^(CapEff|NoNewPrivs):" /proc/self/status
+assert_eq exec_caps_of_process $'CapEff:\t0000000000000021\nNoNewPrivs:\t1' "$out" "stderr: $err"
+cat >"$T/execcaps.json" <<'EOF2'
+{"args": ["grep", "^CapEff", "/proc/self/status"], "cwd": "/", "env": ["PATH=/bin"],
+ "user": {"uid": 0, "gid": 0},
+ "capabilities": {"bounding": ["CAP_FOWNER"], "effective": ["CAP_FOWNER"], "permitted": ["CAP_FOWNER"]}}
+EOF2
+run_capture out err rc "${OCI[@]}" exec --process "$T/execcaps.json" execcaps
+assert_eq exec_caps_of_process_file $'CapEff:\t0000000000000008' "$out" "stderr: $err"
+"${OCI[@]}" delete --force execcaps >/dev/null 2>&1
+
 # --- noNewPrivileges
 run_bundle nnp 'd["process"]["args"] = ["grep", "-E", "^(NoNewPrivs|Seccomp):", "/proc/self/status"]'
 assert_eq nnp_default_on $'NoNewPrivs:\t1\nSeccomp:\t2' "$out" "stderr: $err"

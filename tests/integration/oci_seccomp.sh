@@ -30,7 +30,7 @@ make_bundle() {
 		"$dir/rootfs/tmp"
 	cp "$BUSYBOX" "$dir/rootfs/bin/busybox"
 	[ -n "$GETPID" ] && cp "$GETPID" "$dir/rootfs/bin/getpid"
-	for x in sh echo cat ls grep mkdir rmdir touch mount stat true; do
+	for x in sh echo cat ls grep mkdir rmdir touch mount stat true sleep; do
 		ln -sf busybox "$dir/rootfs/bin/$x"
 	done
 	(cd "$dir" && "$MOAT" spec "${SPEC_ARGS[@]}") || return 1
@@ -107,6 +107,17 @@ run_bundle allowlist 'profile(default="SCMP_ACT_ERRNO", defaultErrnoRet=1, rules
 d["process"]["args"] = ["sh", "-c", "echo ALIVE; mkdir /tmp/x && echo MKDIR-OK"]'
 assert_contains allowlist_runs "$out" ALIVE "rc: $rc" "stderr: $err"
 assert_not_contains allowlist_denies_rest "$out" MKDIR-OK
+
+# An exec'd process gets the container's profile too.
+make_bundle "$T/execprof" 'profile(rules=[{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO"}])
+d["process"]["args"] = ["sleep", "1000"]' || fail execprof_bundle
+run_capture out err rc "${OCI[@]}" run -d -b "$T/execprof" execprof
+assert_eq exec_profile_container_started 0 "$rc" "stderr: $err"
+run_capture out err rc "${OCI[@]}" exec execprof sh -c "mkdir /tmp/e && echo MKDIR-OK; touch /tmp/f && echo TOUCH-OK"
+assert_not_contains exec_profile_mkdir_blocked "$out" MKDIR-OK
+assert_contains exec_profile_touch_allowed "$out" TOUCH-OK "stderr: $err"
+assert_contains exec_profile_eperm "$err" "Operation not permitted"
+"${OCI[@]}" delete --force execprof >/dev/null 2>&1
 
 # Refused: a notifier of the container's own (moat's sentry holds the one
 # listener a filter chain may have).
