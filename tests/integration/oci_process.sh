@@ -199,6 +199,8 @@ run_capture out err rc "${OCI[@]}" run -d -b "$T/execcaps" execcaps
 assert_eq exec_container_started 0 "$rc" "stderr: $err"
 run_capture out err rc "${OCI[@]}" exec execcaps grep -E "^(CapEff|NoNewPrivs):" /proc/self/status
 assert_eq exec_caps_of_process $'CapEff:\t0000000000000021\nNoNewPrivs:\t1' "$out" "stderr: $err"
+run_capture out err rc "${OCI[@]}" exec execcaps sh -c "ulimit -Hn; umask"
+assert_eq exec_rlimit_umask $'1024\n0022' "$out" "stderr: $err"
 cat >"$T/execcaps.json" <<'EOF2'
 {"args": ["grep", "^CapEff", "/proc/self/status"], "cwd": "/", "env": ["PATH=/bin"],
  "user": {"uid": 0, "gid": 0},
