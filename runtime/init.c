@@ -273,7 +273,8 @@ void init_make_traceable(const struct sandbox_config *cfg)
 	 * dumpable for the sentry (same uid, no CAP_SYS_PTRACE over this mm) to
 	 * read its memory before its execve. pid 1 stays dumpable too, as a
 	 * native init would: it holds nothing the workload does not (same uid,
-	 * no capabilities, same filter), and /proc/1/root then works as usual.
+	 * the command's capabilities, same filter), and /proc/1/root then works
+	 * as usual.
 	 */
 	prctl(PR_SET_DUMPABLE, 1);
 }
