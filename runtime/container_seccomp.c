@@ -24,9 +24,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "../syscalls/filter.h"
 #include "../lib/cleanup.h"
 #include "../lib/log.h"
-#include "../syscalls/filter_internal.h" /* filter_export_bpf */
 #include "oci_config.h"
 
 static void release_ctx(scmp_filter_ctx *ctx)

@@ -4,6 +4,7 @@
 #define MOAT_SYSCALLS_FILTER_H
 
 #include <linux/filter.h>
+#include <stddef.h>
 #include <seccomp.h>
 
 #include "../lib/error.h"
@@ -24,6 +25,13 @@ int filter_build_workload(scmp_filter_ctx *out, struct moat_error *err);
  */
 extern const struct sock_filter filter_workload_bpf[] __attribute__((weak));
 extern const unsigned filter_workload_bpf_len __attribute__((weak));
+
+/*
+ * The filter in ctx as classic BPF: *insns (malloc'ed, the caller frees) and
+ * *count instructions. Returns 0 or -errno.
+ */
+int filter_export_bpf(scmp_filter_ctx ctx, struct sock_filter **insns, size_t *count,
+		      struct moat_error *err);
 
 /*
  * Build and load the workload filter on the calling thread with

@@ -25,15 +25,6 @@ int filter_build(scmp_filter_ctx *out, uint32_t trap_action, struct moat_error *
  */
 int filter_build_self(scmp_filter_ctx *out, unsigned self_bit, struct moat_error *err);
 
-struct sock_filter;
-
-/*
- * The filter in ctx as classic BPF: *insns (malloc'ed, the caller frees) and
- * *count instructions. Returns 0 or -errno.
- */
-int filter_export_bpf(scmp_filter_ctx ctx, struct sock_filter **insns, size_t *count,
-		      struct moat_error *err);
-
 /* The default action, also for other ABIs: numbers the table does not know. */
 #define FILTER_DEFAULT_ACTION SCMP_ACT_ERRNO(ENOSYS)
 
