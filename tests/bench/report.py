@@ -283,7 +283,7 @@ def target_rows(rtt, micro, hf, rss):
 def section_rtt(rtt):
     placements = [p for p in ("same", "cross", "task", "free") if any(k[0] == p for k in rtt)]
     waits = [("plain", "NOTIF_RECV"), ("epoll", "epoll, then RECV"),
-             ("sync", "epoll + SYNC_WAKE_UP (moat)"), ("sync-recv", "RECV + SYNC_WAKE_UP"),
+             ("sync", "epoll + SYNC_WAKE_UP"), ("sync-recv", "RECV + SYNC_WAKE_UP (moat)"),
              ("seqpacket", "SOCK_SEQPACKET ping-pong (the gofer hop)")]
     names = {"same": "same CPU", "cross": "cross CPU", "task": "task pinned", "free": "unpinned"}
     lines = ["| supervisor waits in | " + " | ".join(names[p] for p in placements) + " |",
