@@ -30,12 +30,12 @@ static int push(struct host_lower **list, int *n, const char *path, int fd)
 	return 0;
 }
 
-/* The top-level directory dir and the mounts below it. */
-static int capture_dir(const char *dir, struct host_lower **list, int *n)
+/* The top-level directory dir and the mounts below it (from all points). */
+static int capture_dir(const char *dir, char *const *points, size_t np, struct host_lower **list,
+		       int *n)
 {
+	size_t dl = strlen(dir);
 	struct moat_error why;
-	char **points;
-	size_t np;
 	int fd, r;
 
 	fd = mnt_clone_lone(dir, &why);
@@ -48,12 +48,11 @@ static int capture_dir(const char *dir, struct host_lower **list, int *n)
 		close(fd);
 		return r;
 	}
-	r = mnt_list_submounts(dir, &points, &np);
-	if (r < 0)
-		return r;
 	for (size_t i = 0; i < np && r == 0; i++) {
 		struct stat st;
 
+		if (strncmp(points[i], dir, dl) || points[i][dl] != '/')
+			continue;
 		if (lstat(points[i], &st) < 0 || !(S_ISDIR(st.st_mode) || S_ISREG(st.st_mode)))
 			continue;
 		fd = mnt_clone_lone(points[i], &why);
@@ -65,7 +64,6 @@ static int capture_dir(const char *dir, struct host_lower **list, int *n)
 		if (r < 0)
 			close(fd);
 	}
-	mnt_list_free(points, np);
 	return r;
 }
 
@@ -74,12 +72,15 @@ int host_lowers_capture(struct host_lower **out, int *count, struct moat_error *
 	_cleanup_closedir_ DIR *d = opendir("/");
 	struct host_lower *list = NULL;
 	struct dirent *e;
-	int n = 0, r = 0;
+	char **points = NULL;
+	size_t np = 0;
+	int n = 0, r;
 
 	*out = NULL;
 	*count = 0;
 	if (!d)
 		return moat_error_set(err, errno, "open host /");
+	r = mnt_list_submounts("", &points, &np);
 	while (r == 0 && (e = readdir(d))) {
 		char dir[PATH_MAX];
 
@@ -87,9 +88,10 @@ int host_lowers_capture(struct host_lower **out, int *count, struct moat_error *
 		    rootfs_fresh_toplevel(e->d_name))
 			continue;
 		snprintf(dir, sizeof(dir), "/%s", e->d_name);
-		if (mnt_has_submounts(dir))
-			r = capture_dir(dir, &list, &n);
+		if (mnt_points_below(points, np, dir))
+			r = capture_dir(dir, points, np, &list, &n);
 	}
+	mnt_list_free(points, np);
 	if (r < 0) {
 		host_lowers_free(list, n);
 		return moat_error_set(err, -r, "capture the host's mounts");

@@ -22,13 +22,14 @@ int mnt_attach(int tree_fd, const char *target, struct moat_error *err);
 int mnt_make_readonly(const char *target, struct moat_error *err);
 /* mkdir -p with mode 0755; the final component as a file if as_file. */
 int mnt_make_point(const char *path, int as_file, struct moat_error *err);
-/* Does any mount point lie strictly below dir (per /proc/self/mountinfo)? */
-int mnt_has_submounts(const char *dir);
 /*
- * The mount points strictly below dir, parents before children (the order of
- * /proc/self/mountinfo), each once. 0 or -errno; free with mnt_list_free().
+ * The mount points strictly below dir ("" for all but /), parents before
+ * children (the order of /proc/self/mountinfo), each once. 0 or -errno; free
+ * with mnt_list_free().
  */
 int mnt_list_submounts(const char *dir, char ***out, size_t *count);
 void mnt_list_free(char **list, size_t count);
+/* Does any of points lie strictly below dir? */
+int mnt_points_below(char *const *points, size_t count, const char *dir);
 
 #endif

@@ -69,10 +69,33 @@ static int match_upper_to_lower(const struct sandbox_config *cfg, const char *lo
  * such directories, up to two levels below the top, an upper directory of
  * their own in advance (with their parents), so they are merged, not copied up.
  */
-static int precreate_writable(const struct sandbox_config *cfg, const char *lower,
-			      const char *upper, int depth, struct moat_error *err)
+/* One directory of precreate_writable's walk, made in the upper layer on demand. */
+struct upper_level {
+	const char *lower, *upper;
+	int made;
+	struct upper_level *parent;
+};
+
+static int upper_level_make(const struct sandbox_config *cfg, struct upper_level *lv,
+			    struct moat_error *err)
 {
-	_cleanup_closedir_ DIR *d = opendir(lower);
+	if (lv->made)
+		return 0;
+	if (lv->parent && upper_level_make(cfg, lv->parent, err) < 0)
+		return -err->code;
+	if (mkdir(lv->upper, 0755) < 0 && errno != EEXIST)
+		return moat_error_set(err, errno, "create %s", lv->upper);
+	/* Kept (not empty): make it look like the host's directory. */
+	if (match_upper_to_lower(cfg, lv->lower, lv->upper, err) < 0)
+		return -err->code;
+	lv->made = 1;
+	return 0;
+}
+
+static int precreate_writable_in(const struct sandbox_config *cfg, struct upper_level *lv,
+				 int depth, struct moat_error *err)
+{
+	_cleanup_closedir_ DIR *d = opendir(lv->lower);
 	struct dirent *e;
 
 	if (!d)
@@ -83,11 +106,14 @@ static int precreate_writable(const struct sandbox_config *cfg, const char *lowe
 
 		if (e->d_type != DT_DIR || !strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 			continue;
-		snprintf(l, sizeof(l), "%s/%s", lower, e->d_name);
-		snprintf(u, sizeof(u), "%s/%s", upper, e->d_name);
-		if (lstat(l, &st) < 0 || !S_ISDIR(st.st_mode))
+		if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+		    !S_ISDIR(st.st_mode))
 			continue;
+		snprintf(l, sizeof(l), "%s/%s", lv->lower, e->d_name);
+		snprintf(u, sizeof(u), "%s/%s", lv->upper, e->d_name);
 		if (st.st_mode & S_IWOTH) {
+			if (upper_level_make(cfg, lv, err) < 0)
+				return -err->code;
 			if (mkdir(u, 0755) < 0 && errno != EEXIST)
 				return moat_error_set(err, errno, "create %s", u);
 			if (match_upper_to_lower(cfg, l, u, err) < 0)
@@ -95,23 +121,24 @@ static int precreate_writable(const struct sandbox_config *cfg, const char *lowe
 			if (chmod(u, st.st_mode & 07777) < 0)
 				return moat_error_set(err, errno, "chmod %s", u);
 		} else if (depth > 1) {
-			char probe[PATH_MAX];
-			int r;
+			/* Materialised only if something below needs it. */
+			struct upper_level sub = {.lower = l, .upper = u, .parent = lv};
+			int r = precreate_writable_in(cfg, &sub, depth - 1, err);
 
-			/* Only materialise this level if something below needs it. */
-			snprintf(probe, sizeof(probe), "%s", u);
-			if (mkdir(probe, 0755) < 0 && errno != EEXIST)
-				return moat_error_set(err, errno, "create %s", u);
-			r = precreate_writable(cfg, l, u, depth - 1, err);
 			if (r < 0)
 				return r;
-			if (rmdir(probe) < 0) { /* not empty: keep it, looking like the host's */
-				if (match_upper_to_lower(cfg, l, u, err) < 0)
-					return -err->code;
-			}
 		}
 	}
 	return 0;
+}
+
+/* upper exists already (the overlay's upper layer for lower). */
+static int precreate_writable(const struct sandbox_config *cfg, const char *lower,
+			      const char *upper, int depth, struct moat_error *err)
+{
+	struct upper_level top = {.lower = lower, .upper = upper, .made = 1};
+
+	return precreate_writable_in(cfg, &top, depth, err);
 }
 
 /*
@@ -192,7 +219,7 @@ static void overlay_submounts(const struct sandbox_config *cfg, const char *top,
  * over as root (runtime/host_lower.h); otherwise it becomes a recursive
  * read-only bind (docs/security.md: unix sockets under it can be reached).
  */
-static int mount_toplevel_dir(const struct sandbox_config *cfg, const char *name,
+static int mount_toplevel_dir(const struct sandbox_config *cfg, const char *name, int has_submounts,
 			      unsigned *layer_id, struct moat_error *err)
 {
 	char host[PATH_MAX], target[PATH_MAX], layers[PATH_MAX], lower[PATH_MAX];
@@ -205,7 +232,7 @@ static int mount_toplevel_dir(const struct sandbox_config *cfg, const char *name
 	if (mkdir(target, 0755) < 0 && errno != EEXIST)
 		return moat_error_set(err, errno, "create %s", target);
 	hl = host_lower_find(cfg->lowers, cfg->nlowers, host);
-	if (!strpbrk(name, ",:\\") && (hl || !mnt_has_submounts(host))) {
+	if (!strpbrk(name, ",:\\") && (hl || !has_submounts)) {
 		snprintf(lower, sizeof(lower), "%s", host);
 		r = hl ? stage_lower(hl, layers, lower, sizeof(lower), err) : 0;
 		if (r == 0)
@@ -245,11 +272,15 @@ static int build_toplevel(const struct sandbox_config *cfg, struct moat_error *e
 	_cleanup_closedir_ DIR *d = opendir("/");
 	struct dirent *e;
 	unsigned layer_id = 0;
-	int r;
+	char **points = NULL;
+	size_t np = 0;
+	int r = 0, listed;
 
 	if (!d)
 		return moat_error_set(err, errno, "open host /");
-	while ((e = readdir(d))) {
+	/* Read once: mountinfo grows with every overlay mounted below. */
+	listed = mnt_list_submounts("", &points, &np) == 0;
+	while (r == 0 && (e = readdir(d))) {
 		struct stat st;
 		char host[PATH_MAX];
 
@@ -262,13 +293,12 @@ static int build_toplevel(const struct sandbox_config *cfg, struct moat_error *e
 		if (S_ISLNK(st.st_mode))
 			r = copy_toplevel_symlink(e->d_name, err);
 		else if (S_ISDIR(st.st_mode))
-			r = mount_toplevel_dir(cfg, e->d_name, &layer_id, err);
-		else
-			continue; /* stray files at / are not part of the view */
-		if (r < 0)
-			return r;
+			r = mount_toplevel_dir(cfg, e->d_name,
+					       !listed || mnt_points_below(points, np, host),
+					       &layer_id, err);
 	}
-	return 0;
+	mnt_list_free(points, np);
+	return r;
 }
 
 int rootfs_build_dev(struct moat_error *err)
