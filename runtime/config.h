@@ -26,6 +26,8 @@ struct cgroup;
 struct host_lower;
 
 /* What `moat create|run` adds: the bundle's container (NULL for `moat do`). */
+#define CONTAINER_MAX_JOINS 3
+
 struct container_setup {
 	const struct oci_config *oci;
 	const char *id; /* the container's id (in-container hooks' state) */
@@ -50,6 +52,12 @@ struct container_setup {
 	/* The container's cgroup (cgroup.h), NULL when it has none: pid 1 waits
 	 * until moat has moved it in, then unshares its cgroup namespace. */
 	const struct cgroup *cgroup;
+	/* linux.namespaces given by path (network, ipc, uts): moat joins them
+	 * before creating the sandbox, which then makes no namespace of that
+	 * type (runtime/container_join.c). */
+	int join_fd[CONTAINER_MAX_JOINS];
+	int join_type[CONTAINER_MAX_JOINS]; /* CLONE_NEWNET, CLONE_NEWIPC, CLONE_NEWUTS */
+	int n_joins;
 };
 
 struct sandbox_config {

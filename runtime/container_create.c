@@ -26,6 +26,7 @@
 #include "../lib/log.h"
 #include "cgroup.h"
 #include "container.h"
+#include "container_join.h"
 #include "container_ids.h"
 #include "container_process.h"
 #include "oci_config.h"
@@ -67,12 +68,6 @@ static int load_bundle(struct launch *l, const char *bundle, struct moat_error *
 		return moat_error_setx(err, ENOENT, "rootfs (\"%s\") does not exist", root);
 	if (!S_ISDIR(st.st_mode))
 		return moat_error_setx(err, ENOTDIR, "rootfs (\"%s\") is not a directory", root);
-	for (size_t i = 0; i < l->oci.linux_config.n_namespaces; i++)
-		if (l->oci.linux_config.namespaces[i].path)
-			return moat_error_setx(err, ENOTSUP,
-					       "%s: linux.namespaces: joining a namespace (%s) is "
-					       "not supported yet",
-					       path, l->oci.linux_config.namespaces[i].path);
 	for (size_t i = 0; i < l->oci.n_unsupported; i++)
 		fprintf(stderr, "moat: warning: %s: %s is not supported; ignored\n", path,
 			l->oci.unsupported[i]);
@@ -81,6 +76,7 @@ static int load_bundle(struct launch *l, const char *bundle, struct moat_error *
 
 static void launch_release(struct launch *l)
 {
+	container_join_close(&l->setup);
 	oci_config_free(&l->oci);
 	free(l->mount_fds);
 	l->mount_fds = NULL;
@@ -91,6 +87,8 @@ static int build_config(struct launch *l, const struct oci_globals *g,
 {
 	const struct oci_process *p = &l->oci.process;
 	struct sandbox_config *cfg = &l->cfg;
+	const struct oci_namespace *net;
+	char file[PATH_MAX];
 	int r;
 
 	memset(cfg, 0, sizeof(*cfg));
@@ -145,11 +143,13 @@ static int build_config(struct launch *l, const struct oci_globals *g,
 		cfg->env_set[cfg->nenv++] = p->env[i];
 	cfg->hostname = l->oci.hostname;
 	cfg->as_root = 1; /* setup runs as container root; pid 1 then takes process.user */
-	cfg->net_host = !oci_config_namespace(&l->oci, OCI_NS_NETWORK);
+	net = oci_config_namespace(&l->oci, OCI_NS_NETWORK);
+	cfg->net_host = !net || net->path; /* no network namespace of its own to make */
 	cfg->preserve_fds = o->preserve_fds;
 	cfg->debug = g->debug;
 	cfg->tty = p->terminal;
-	return 0;
+	snprintf(file, sizeof(file), "%s/config.json", l->bundle);
+	return container_join_open(&l->oci, file, &l->setup, err);
 }
 
 static void rfc3339_now(char *buf, size_t len)

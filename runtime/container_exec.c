@@ -13,6 +13,7 @@
  * before that the child is killed, so no process ever runs unserved.
  */
 #include <errno.h>
+#include <linux/nsfs.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
@@ -22,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -407,14 +409,61 @@ static void exec_child(struct exec_launch *l, int state_dir_fd, int sock)
  * gives an unprivileged caller), then start the process as moat's own child
  * (CLONE_PARENT) in pid 1's pid namespace, report its pid and leave.
  */
-static void exec_join(struct exec_launch *l, int pidfd, int ns_flags, int state_dir_fd, int sock)
-    __attribute__((noreturn));
-static void exec_join(struct exec_launch *l, int pidfd, int ns_flags, int state_dir_fd, int sock)
+/*
+ * Join now, one by one, pid 1's namespaces that its user namespace does not
+ * own (those the container joined by path: runtime/container_join.h): once in
+ * the container's user namespace we would lack the privilege over them.
+ * Returns the flags left for the pidfd setns, or -errno.
+ */
+static int join_foreign_namespaces(pid_t init, int pidfd, int ns_flags, struct moat_error *err)
+{
+	static const struct {
+		const char *name;
+		int flag;
+	} ns[] = {{"net", CLONE_NEWNET}, {"ipc", CLONE_NEWIPC}, {"uts", CLONE_NEWUTS}};
+	char path[64];
+	struct stat user, owner;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/user", init);
+	if (stat(path, &user) < 0)
+		return moat_error_set(err, errno, "%s", path);
+	for (size_t i = 0; i < ARRAY_SIZE(ns); i++) {
+		_cleanup_close_ int fd = -1, owner_fd = -1;
+
+		if (!(ns_flags & ns[i].flag))
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/ns/%s", init, ns[i].name);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return moat_error_set(err, errno, "%s", path);
+		owner_fd = ioctl(fd, NS_GET_USERNS);
+		if (owner_fd < 0 || fstat(owner_fd, &owner) < 0)
+			return moat_error_set(err, errno, "owner of %s", path);
+		if (owner.st_ino == user.st_ino && owner.st_dev == user.st_dev)
+			continue;
+		/* Still pid 1's (a pid is not reused while its process lives)? */
+		if (syscall(SYS_pidfd_send_signal, pidfd, 0, NULL, 0) < 0)
+			return moat_error_setx(err, ESRCH, "pid 1 of the container is gone");
+		if (setns(fd, ns[i].flag) < 0)
+			return moat_error_set(err, errno, "join the container's %s namespace",
+					      ns[i].name);
+		ns_flags &= ~ns[i].flag;
+	}
+	return ns_flags;
+}
+
+static void exec_join(struct exec_launch *l, pid_t init, int pidfd, int ns_flags, int state_dir_fd,
+		      int sock) __attribute__((noreturn));
+static void exec_join(struct exec_launch *l, pid_t init, int pidfd, int ns_flags, int state_dir_fd,
+		      int sock)
 {
 	struct moat_error err = {0};
 	pid_t pid;
 
 	log_set_role("moat-exec");
+	ns_flags = join_foreign_namespaces(init, pidfd, ns_flags, &err);
+	if (ns_flags < 0)
+		child_fail(sock, &err);
 	if (setns(pidfd, ns_flags) < 0) {
 		moat_error_set(&err, errno, "join the container's namespaces");
 		child_fail(sock, &err);
@@ -606,7 +655,7 @@ int container_cmd_exec(const struct oci_globals *g, const struct exec_options *o
 	}
 	if (joiner == 0) {
 		close(sv[0]);
-		exec_join(l, pidfd, ns_flags | CLONE_NEWPID, c.dir_fd, sv[1]);
+		exec_join(l, init, pidfd, ns_flags | CLONE_NEWPID, c.dir_fd, sv[1]);
 	}
 	close(sv[1]);
 	sv[1] = -1;

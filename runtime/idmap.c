@@ -26,6 +26,7 @@
 #include "../lib/cleanup.h"
 #include "../lib/log.h"
 #include "container.h"
+#include "container_join.h"
 #include "mounts.h"
 #include "oci_config.h"
 #include "sync.h"
@@ -178,6 +179,16 @@ int idmap_send_container_trees(struct sandbox_config *cfg, int userns_fd, int so
 	for (size_t i = 0; i < oci->n_mounts && r == 0; i++) {
 		const struct oci_mount *m = &oci->mounts[i];
 
+		if (m->type && !strcmp(m->type, "mqueue") && container_joins(c, CLONE_NEWIPC)) {
+			/* Only a process privileged over the joined ipc namespace
+			 * (moat, not the sandbox) can mount its mqueue. */
+			fds[i] = container_join_mqueue(err);
+			if (fds[i] < 0)
+				r = moat_error_prefix(err, "mount %s", m->destination);
+			else
+				n++;
+			continue;
+		}
 		if (!container_mount_is_captured_bind(m) ||
 		    (m->parsed.idmap == OCI_MOUNT_IDMAP_NONE && !c->idmap_default))
 			continue;

@@ -23,6 +23,7 @@
 
 #include "../lib/cleanup.h"
 #include "../lib/log.h"
+#include "container_join.h"
 #include "host_lower.h"
 #include "idmap.h"
 #include "monitor.h"
@@ -214,6 +215,16 @@ int sandbox_spawn(struct sandbox_config *cfg, int *sock_out, pid_t *monitor_out,
 	flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWCGROUP;
 	if (!cfg->net_host)
 		flags |= CLONE_NEWNET;
+	if (cfg->container && cfg->container->n_joins) {
+		/* Namespaces given by path: moat joins them; the sandbox inherits them. */
+		r = container_join_enter(cfg->container, err);
+		if (r < 0) {
+			close(sock[0]);
+			close(sock[1]);
+			return r;
+		}
+		flags &= ~r;
+	}
 	fflush(NULL);
 	child = (pid_t)syscall(SYS_clone, flags | SIGCHLD, 0, 0, 0, 0);
 	if (child < 0) {
@@ -224,6 +235,8 @@ int sandbox_spawn(struct sandbox_config *cfg, int *sock_out, pid_t *monitor_out,
 	}
 	if (child == 0) {
 		close(sock[0]);
+		if (cfg->container) /* joined already: nothing below needs them */
+			container_join_close(cfg->container);
 		monitor_main(cfg, sock[1]);
 	}
 	close(sock[1]);

@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# linux.namespaces with a path: a container joins an existing network, ipc
+# and uts namespace (what CNI and Kubernetes pods give), `moat exec` joins it
+# too, and every other kind of path, a file that is not a namespace, or a
+# namespace of the wrong type is refused with the field named and nothing
+# left behind.
+. "$(dirname "$0")/helpers.sh" "$@"
+
+need python3 || { skip oci_join "python3 not installed"; finish; }
+BUSYBOX=/bin/busybox
+[ -x "$BUSYBOX" ] && ! ldd "$BUSYBOX" >/dev/null 2>&1 ||
+	{ skip oci_join "a static /bin/busybox (busybox-static) is needed"; finish; }
+need unshare || { skip oci_join "unshare (util-linux) is needed"; finish; }
+
+ROOT=$T/state
+OCI=(timeout -k 5 "$MOAT_TIMEOUT" "$MOAT" --root "$ROOT")
+SPEC_ARGS=()
+is_root || SPEC_ARGS=(--rootless)
+
+# make_bundle DIR PYTHON-STATEMENTS (the document is `d`), as oci_lifecycle.sh.
+make_bundle() {
+	local dir=$1 edit=$2 x
+	mkdir -p "$dir/rootfs/bin" "$dir/rootfs/proc" "$dir/rootfs/dev" "$dir/rootfs/sys" \
+		"$dir/rootfs/tmp"
+	cp "$BUSYBOX" "$dir/rootfs/bin/busybox"
+	for x in sh cat sleep readlink hostname ls; do
+		ln -sf busybox "$dir/rootfs/bin/$x"
+	done
+	(cd "$dir" && "$MOAT" spec "${SPEC_ARGS[@]}") || return 1
+	python3 - "$dir/config.json" "$edit" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["process"]["terminal"] = False
+def join(kind, path):
+    ns = d["linux"]["namespaces"]
+    ns[:] = [n for n in ns if n["type"] != kind] + [{"type": kind, "path": path}]
+exec(sys.argv[2])
+json.dump(d, open(sys.argv[1], "w"), indent=2)
+PY
+}
+
+nsino() { stat -L -c %i "$1"; }
+status_of() {
+	"${OCI[@]}" state "$1" 2>/dev/null |
+		python3 -c 'import json, sys; print(json.load(sys.stdin)["status"])' 2>/dev/null
+}
+left_behind() { [ -e "$ROOT/$1" ] && echo "state dir $ROOT/$1 left behind"; }
+
+# --- errors first (they need no namespace of our own) -------------------------
+make_bundle "$T/pid" 'join("pid", "/proc/self/ns/pid")'
+run_capture out err rc "${OCI[@]}" run -b "$T/pid" j-pid
+assert_eq join_pid_refused 1 "$rc" "stderr: $err"
+assert_contains join_pid_names_field "$err" "joining a pid namespace by path is not supported"
+[ -z "$(left_behind j-pid)" ] && pass join_pid_nothing_left || fail join_pid_nothing_left "$(left_behind j-pid)"
+
+echo not-a-namespace >"$T/plain"
+make_bundle "$T/plain-b" "join(\"network\", \"$T/plain\")"
+run_capture out err rc "${OCI[@]}" run -b "$T/plain-b" j-plain
+assert_eq join_plain_file_refused 1 "$rc" "stderr: $err"
+assert_contains join_plain_file_message "$err" "is not a network namespace"
+assert_contains join_plain_file_field "$err" "linux.namespaces["
+
+make_bundle "$T/wrong" 'join("ipc", "/proc/self/ns/uts")'
+run_capture out err rc "${OCI[@]}" run -b "$T/wrong" j-wrong
+assert_eq join_wrong_type_refused 1 "$rc" "stderr: $err"
+assert_contains join_wrong_type_message "$err" "is not a ipc namespace"
+
+make_bundle "$T/missing" "join(\"network\", \"$T/no-such-netns\")"
+run_capture out err rc "${OCI[@]}" run -b "$T/missing" j-missing
+assert_eq join_missing_path_refused 1 "$rc" "stderr: $err"
+assert_contains join_missing_path_message "$err" "$T/no-such-netns"
+[ -z "$(left_behind j-missing)" ] && pass join_missing_nothing_left ||
+	fail join_missing_nothing_left "$(left_behind j-missing)"
+
+# --- joining ---------------------------------------------------------------------
+if ! is_root; then
+	# An unprivileged caller cannot join a namespace its own user namespace
+	# does not own; the root-made ones below are exactly that.
+	skip join_network "persistent namespaces are made by root in this test"
+	finish
+fi
+
+# Persistent namespaces held by bind mounts on files (as `ip netns add` does).
+touch "$T/net" "$T/uts" "$T/ipc"
+if ! unshare --net="$T/net" --uts="$T/uts" --ipc="$T/ipc" hostname pod-host; then
+	fail join_setup "unshare could not make persistent namespaces"
+	finish
+fi
+cleanup_ns() { umount "$T/net" "$T/uts" "$T/ipc" 2>/dev/null; }
+trap 'cleanup_ns; _cleanup' EXIT
+
+make_bundle "$T/j" "join(\"network\", \"$T/net\")
+join(\"uts\", \"$T/uts\")
+join(\"ipc\", \"$T/ipc\")
+d.pop(\"hostname\", None)
+d[\"process\"][\"args\"] = [\"sh\", \"-c\", \"readlink /proc/self/ns/net; readlink /proc/self/ns/ipc; hostname; sleep 30\"]"
+run_capture out err rc "${OCI[@]}" run -d -b "$T/j" j1
+assert_eq join_run_detached 0 "$rc" "stderr: $err"
+for _ in $(seq 50); do [ "$(status_of j1)" = running ] && break; sleep 0.1; done
+run_capture out err rc "${OCI[@]}" exec j1 sh -c 'readlink /proc/self/ns/net; readlink /proc/self/ns/ipc; hostname'
+assert_contains exec_joined_netns "$out" "net:[$(nsino "$T/net")]" "stderr: $err"
+assert_contains exec_joined_ipc "$out" "ipc:[$(nsino "$T/ipc")]" "stderr: $err"
+assert_contains exec_joined_uts "$out" "pod-host" "stderr: $err"
+"${OCI[@]}" delete --force j1 >/dev/null 2>&1
+
+make_bundle "$T/j2" "join(\"network\", \"$T/net\")
+join(\"uts\", \"$T/uts\")
+d.pop(\"hostname\", None)
+d[\"process\"][\"args\"] = [\"sh\", \"-c\", \"readlink /proc/self/ns/net; hostname; ls /sys/class/net\"]"
+run_capture out err rc "${OCI[@]}" run -b "$T/j2" j2
+assert_eq join_run 0 "$rc" "stderr: $err"
+assert_contains join_netns_inode "$out" "net:[$(nsino "$T/net")]"
+assert_contains join_uts_hostname "$out" "pod-host"
+# The host's own network namespace is not the one joined.
+assert_not_contains join_not_host_netns "$out" "net:[$(nsino /proc/self/ns/net)]"
+
+# A hostname with a joined uts namespace owned by the host's user namespace:
+# the container cannot set it (runc, as root in that namespace, could).
+make_bundle "$T/j3" "join(\"uts\", \"$T/uts\")
+d[\"hostname\"] = \"other\"
+d[\"process\"][\"args\"] = [\"hostname\"]"
+run_capture out err rc "${OCI[@]}" run -b "$T/j3" j3
+[ "$rc" != 0 ] && pass join_uts_hostname_refused ||
+	fail join_uts_hostname_refused "status 0, out: $out"
+[ "$(hostname)" != other ] && pass host_hostname_untouched || fail host_hostname_untouched
+finish
