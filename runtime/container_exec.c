@@ -222,6 +222,37 @@ static int read_process_file(struct exec_launch *l, const char *path, struct moa
  * process is the base, with the command, --env appended, --cwd, --user,
  * --additional-gids and --tty applied.
  */
+/*
+ * --cap, as runc's exec: each goes into the bounding, effective and permitted
+ * sets, and the ambient set when the process has inheritable ones. runc reads
+ * --cap only for a process built from config.json (not with --process).
+ */
+static int add_caps(const struct exec_options *o, struct oci_capabilities *caps,
+		    struct moat_error *err)
+{
+	for (int i = 0; i < o->ncaps; i++) {
+		int n = oci_capability_from_name(o->caps[i]);
+		uint64_t bit;
+
+		if (n < 0)
+			return moat_error_setx(err, EINVAL, "--cap %s: unknown capability",
+					       o->caps[i]);
+		if (!caps) {
+			fprintf(stderr, "moat: warning: --cap %s: ignored with --process\n",
+				o->caps[i]);
+			continue;
+		}
+		bit = UINT64_C(1) << n;
+		caps->present = true;
+		caps->bounding |= bit;
+		caps->effective |= bit;
+		caps->permitted |= bit;
+		if (caps->inheritable)
+			caps->ambient |= bit;
+	}
+	return 0;
+}
+
 static int build_exec_config(struct exec_launch *l, const struct oci_globals *g,
 			     const struct exec_options *o, const char *bundle, pid_t init,
 			     struct moat_error *err)
@@ -291,11 +322,8 @@ static int build_exec_config(struct exec_launch *l, const struct oci_globals *g,
 		l->groups[i] = o->ngroups ? o->groups[i] : p->user.additional_gids[i];
 	if (check_ids(init, uid, gid, l->groups, ngroups, err) < 0)
 		return -err->code;
-	for (int i = 0; i < o->ncaps; i++)
-		fprintf(stderr,
-			"moat: warning: --cap %s: not applied; the process gets the capabilities "
-			"of its process object only\n",
-			o->caps[i]);
+	if (add_caps(o, o->process ? NULL : &l->oci.process.capabilities, err) < 0)
+		return -err->code;
 	/* `exec --no-new-privs` is accepted as always on (oci_cli.c): keep it so. */
 	if (o->process)
 		l->file_process.no_new_privileges = true;

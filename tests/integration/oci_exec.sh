@@ -116,6 +116,23 @@ fi
 assert_eq exec_user_unmapped_1 1 "$rc"
 assert_contains exec_user_unmapped_message "$err" "is not mapped in the container"
 
+# --cap adds to the bounding, effective and permitted sets (runc's exec).
+# CAP_SYSLOG is bit 34: not in `moat spec`'s default sets.
+run_capture out err rc "${OCI[@]}" exec c1 grep CapEff /proc/self/status
+eff_before=$(echo "$out" | awk '{print $2}')
+run_capture out err rc "${OCI[@]}" exec --cap CAP_SYSLOG c1 grep -E 'Cap(Eff|Prm|Bnd)' /proc/self/status
+if python3 -c 'import sys; b = int(sys.argv[1], 16)
+sets = {l.split()[0]: int(l.split()[1], 16) for l in sys.argv[2].splitlines()}
+ok = all(v & (1 << 34) for v in sets.values()) and len(sets) == 3 and not b & (1 << 34)
+sys.exit(0 if ok else 1)' "$eff_before" "$out"; then
+	pass exec_cap_added
+else
+	fail exec_cap_added "before: CapEff $eff_before" "after: $out" "stderr: $err"
+fi
+run_capture out err rc "${OCI[@]}" exec --cap CAP_NO_SUCH c1 true
+assert_eq exec_cap_unknown_1 1 "$rc" "stderr: $err"
+assert_contains exec_cap_unknown_message "$err" "--cap CAP_NO_SUCH: unknown capability"
+
 # The exec's sentry acts with the exec'd process's own credentials, not pid 1's.
 if is_root; then
 	run_capture out err rc "${OCI[@]}" exec c1 sh -c 'echo root > /tmp/rootfile; chmod 644 /tmp/rootfile'
