@@ -513,6 +513,11 @@ int rootfs_enter(const struct sandbox_config *cfg, struct moat_error *err)
 		if (r == 0)
 			r = mask_paths("", (const char *const *)lx->masked_paths,
 				       (const char *const *)lx->readonly_paths, err);
+		/* Within the container's own mount namespace: it is made in moat's
+		 * user namespace and is never a peer of the host's. */
+		if (r == 0 && lx->rootfs_propagation &&
+		    mount(NULL, "/", NULL, lx->rootfs_propagation, NULL) < 0)
+			r = moat_error_set(err, errno, "linux.rootfsPropagation");
 	}
 	return r;
 }

@@ -349,6 +349,15 @@ d["process"]["args"] = ["echo", "RAN"]'
 assert_not_contains hook_start_container_timeout_stops "$out" RAN
 assert_contains hook_start_container_timeout_message "$err" "startContainer hook /bin/sleep: timed out after 1 s"
 
+# linux.rootfsPropagation, within the container's mount namespace.
+run_bundle propshared 'd["linux"]["rootfsPropagation"] = "rshared"
+d["process"]["args"] = ["grep", "-E", "^[0-9]+ [0-9]+ [0-9:]+ [^ ]+ / ", "/proc/self/mountinfo"]'
+assert_contains rootfs_propagation_shared "$out" "shared:" "stderr: $err"
+run_bundle propprivate 'd["linux"]["rootfsPropagation"] = "rprivate"
+d["process"]["args"] = ["grep", "-E", "^[0-9]+ [0-9]+ [0-9:]+ [^ ]+ / ", "/proc/self/mountinfo"]'
+assert_not_contains rootfs_propagation_private "$out" "shared:" "stderr: $err"
+assert_contains rootfs_propagation_private_ran "$out" " / " "stderr: $err"
+
 # Nothing left behind.
 run_capture out err rc "${OCI[@]}" list -q
 assert_eq no_containers_left "" "$out"
