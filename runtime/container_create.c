@@ -381,7 +381,7 @@ int container_create(const struct oci_globals *g, const struct create_options *o
 	init = await_ready(sock, o, &l->cgroup, &pty, &err);
 	if (init < 0 || container_process_host_limits(init, &l->oci.process, &err) < 0 ||
 	    write_state(&c, l, init, monitor, &err) < 0 ||
-	    (o->pid_file && container_write_pid_file(o->pid_file, init, &err) < 0))
+	    (o->pid_file && container_write_pid_file(o->pid_file, monitor, &err) < 0))
 		goto fail;
 	if (run_create_hooks(&c, &l->oci, &err) < 0)
 		goto fail;

@@ -447,7 +447,9 @@ void monitor_main(struct sandbox_config *cfg, int moat_sock)
 				monitor_fail(moat_sock, &err);
 			}
 			sync_send(moat_sock, SYNC_EXIT, code, -1);
-			_exit(0);
+			/* Engines (conmon, containerd's shim) reap the monitor, whose pid
+			 * --pid-file gives them, and take its status as the container's. */
+			_exit(code);
 		}
 		if (pid != gofer_pid && pid != sentry_pid)
 			continue;
