@@ -40,6 +40,19 @@ static void monitor_fail(int moat_sock, struct moat_error *err)
 	_exit(125);
 }
 
+static void stdio_to_null(void)
+{
+	int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		_exit(125);
+	for (int i = 0; i < 3; i++)
+		if (dup2(fd, i) < 0)
+			_exit(125);
+	if (fd > 2)
+		close(fd);
+}
+
 /* Only pid 1 waits on the exec FIFO (`moat start`). */
 static void close_exec_fifo(struct sandbox_config *cfg)
 {
@@ -311,6 +324,12 @@ void monitor_main(struct sandbox_config *cfg, int moat_sock)
 		close(cfg->container->state_lock_fd); /* else the lock outlives `moat create` */
 	if (cfg->container && cfg->container->detach)
 		setsid();
+	/* A detached container with a terminal talks through its pty only: nothing
+	 * that outlives `moat create` may keep moat's stdio, which an engine can be
+	 * reading to its end (containerd's shim reads create's output until EOF,
+	 * as runc's create leaves nothing behind holding it). */
+	if (cfg->container && cfg->container->detach && cfg->tty)
+		stdio_to_null();
 	else
 		setpgid(0, 0); /* the terminal's ^C is moat's to forward, not ours */
 	if (receive_go(cfg, moat_sock, &err) < 0)
