@@ -152,11 +152,28 @@ static int set_bind_attrs(int tree, const struct oci_mount *m, struct moat_error
 	return 0;
 }
 
+/*
+ * A cloned tree keeps the propagation of its source: under a shared mount
+ * (dockerd bind-mounts its data root onto itself, shared) it would be a
+ * peer of the host's mount, so pivot_root refuses it (EINVAL) and mounts
+ * made inside could reach the host. Every tree moat attaches is private.
+ */
+static int make_private(int tree, const char *what, struct moat_error *err)
+{
+	struct mount_attr attr = {.propagation = MS_PRIVATE};
+
+	if (mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)
+		return moat_error_set(err, errno, "%s: make private", what);
+	return 0;
+}
+
 static int attach_tree(int root, int tree, const char *dest, struct moat_error *err)
 {
 	struct stat st;
 	_cleanup_close_ int point = -1;
 
+	if (make_private(tree, dest, err) < 0)
+		return -err->code;
 	if (fstat(tree, &st) < 0)
 		return moat_error_set(err, errno, "mount %s", dest);
 	point = container_rootfs_make_point(root, dest, !S_ISDIR(st.st_mode), err);
@@ -339,7 +356,9 @@ int container_rootfs_build(struct sandbox_config *cfg, struct moat_error *err)
 		r = moat_error_set(err, errno, "create %s", ROOTFS_NEWROOT);
 		goto out;
 	}
-	r = mnt_attach(c->rootfs_fd, ROOTFS_NEWROOT, err);
+	r = make_private(c->rootfs_fd, "rootfs", err);
+	if (r == 0)
+		r = mnt_attach(c->rootfs_fd, ROOTFS_NEWROOT, err);
 	close(c->rootfs_fd);
 	c->rootfs_fd = -1;
 	if (r < 0)
