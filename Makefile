@@ -27,6 +27,7 @@ test-sandbox: build
 	@bash tests/run.sh $(BUILD)
 
 check: build
+	@sh scripts/deps.sh --check
 	cd $(BUILD) && ctest --output-on-failure
 	@bash tests/run.sh $(BUILD)
 
