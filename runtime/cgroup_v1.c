@@ -108,7 +108,8 @@ static int plan_v1(const struct oci_resources *r, unsigned controllers, const ch
 		else
 			ADD("linux.resources.pids.limit", "pids.max", "max");
 	}
-	if ((controllers & CG_BIT(CG_IO)) && r->block_io.weight.set) {
+	/* 0 is "not set", as in runc's fs driver: docker writes weight 0 */
+	if ((controllers & CG_BIT(CG_IO)) && r->block_io.weight.set && r->block_io.weight.value) {
 		const char *file = cgroup_file_exists(dir, "blkio.weight") ? "blkio.weight"
 				   : cgroup_file_exists(dir, "blkio.bfq.weight")
 				       ? "blkio.bfq.weight"
@@ -122,7 +123,8 @@ static int plan_v1(const struct oci_resources *r, unsigned controllers, const ch
 					       dir);
 		ADD("linux.resources.blockIO.weight", file, "%" PRIu64, r->block_io.weight.value);
 	}
-	if ((controllers & CG_BIT(CG_IO)) && r->block_io.leaf_weight.set)
+	if ((controllers & CG_BIT(CG_IO)) && r->block_io.leaf_weight.set &&
+	    r->block_io.leaf_weight.value)
 		ADD("linux.resources.blockIO.leafWeight", "blkio.leaf_weight", "%" PRIu64,
 		    r->block_io.leaf_weight.value);
 	for (size_t i = 0; (controllers & CG_BIT(CG_HUGETLB)) && i < r->n_hugepage_limits; i++) {
