@@ -56,7 +56,7 @@ EOF
 
 containerd_pid=
 containerd_cleanup() {
-	local c i
+	local c
 	if [ -n "$containerd_pid" ] && kill -0 "$containerd_pid" 2>/dev/null; then
 		for c in $("${CTR[@]}" task ls -q 2>/dev/null); do
 			"${CTR[@]}" task kill -s KILL "$c" >/dev/null 2>&1
@@ -67,7 +67,7 @@ containerd_cleanup() {
 		done
 		"${CTR[@]}" images rm "$IMG" >/dev/null 2>&1
 		kill "$containerd_pid" 2>/dev/null
-		for i in $(seq 100); do
+		for _ in $(seq 100); do
 			kill -0 "$containerd_pid" 2>/dev/null || break
 			sleep 0.1
 		done

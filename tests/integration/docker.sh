@@ -41,14 +41,14 @@ host_before=$(host_paths)
 
 dockerd_pid=
 docker_cleanup() {
-	local i c
+	local c
 	if [ -n "$dockerd_pid" ] && kill -0 "$dockerd_pid" 2>/dev/null; then
 		for c in $("${DOCKER[@]}" ps -a -q 2>/dev/null); do
 			"${DOCKER[@]}" rm -f "$c" >/dev/null 2>&1
 		done
 		"${DOCKER[@]}" rmi -f "$IMG" >/dev/null 2>&1
 		kill "$dockerd_pid" 2>/dev/null
-		for i in $(seq 150); do
+		for _ in $(seq 150); do
 			kill -0 "$dockerd_pid" 2>/dev/null || break
 			sleep 0.1
 		done
