@@ -146,13 +146,14 @@ assert_eq stdout_only_stdout "to-out" "$out"
 assert_contains stderr_has_stderr "$err" "to-err"
 assert_not_contains stderr_not_stdout "$err" "to-out"
 
-# -t: the shim's console socket; script(1) gives ctr a 30x100 tty.
+# -t: the shim's console socket; script(1) gives ctr a 30x100 tty. ctr
+# resizes the pty once the task runs (with runc too): the size is polled for.
 out=$(timeout -k 5 "$MOAT_TIMEOUT" script -qec \
-	"stty rows 30 cols 100; $(printf '%q ' "${CTR[@]}" "${RUN[@]}") --rm -t $IMG c4 sh -c 'tty; stty size; exit 4'" \
+	"stty rows 30 cols 100; $(printf '%q ' "${CTR[@]}" "${RUN[@]}") --rm -t $IMG c4 sh -c 'tty; for i in \$(seq 50); do s=\$(stty size 2>/dev/null); [ -n \"\$s\" ] && [ \"\$s\" != \"0 0\" ] && break; sleep 0.1; done; echo size=\$s; exit 4'" \
 	/dev/null </dev/null 2>&1)
 rc=$?
 assert_contains tty_is_pts "$out" "/dev/pts/0"
-assert_contains tty_size "$out" "30 100"
+assert_contains tty_size "$out" "size=30 100"
 assert_eq tty_exit_code 4 "$rc" "$out"
 
 # --- detached task: ls, kill (SIGTERM handled), exit status, delete
