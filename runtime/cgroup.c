@@ -23,6 +23,7 @@
 #include "../lib/log.h"
 #include "container.h"
 #include "oci_config.h"
+#include "userns.h"
 
 static const struct {
 	const char *name;
@@ -583,7 +584,7 @@ int cgroup_setup(const struct oci_resources *r, const char *cgroups_path, const 
 	if (ret == 0)
 		return 0;
 	cg->n = 0;
-	if (geteuid() != 0 && ret != -ENOTSUP) {
+	if (!userns_host_root() && ret != -ENOTSUP) {
 		/* runc rootless: a cgroup only where delegated, required only for limits. */
 		if (!requested) {
 			log_debug("no cgroup for the container (%s); unprivileged and no "

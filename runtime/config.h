@@ -82,6 +82,7 @@ struct sandbox_config {
 
 	/* Filled by the runtime. */
 	uid_t caller_uid;
+	int host_root; /* root of the initial user namespace (userns_host_root) */
 	gid_t caller_gid;
 	uid_t inside_uid; /* the workload's ids inside the user namespace */
 	gid_t inside_gid;

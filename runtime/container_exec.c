@@ -43,6 +43,7 @@
 #include "oci_config.h"
 #include "pty.h"
 #include "sync.h"
+#include "userns.h"
 
 #define EXEC_TIMEOUT_SECONDS 10
 
@@ -193,7 +194,7 @@ static int check_ids(pid_t init, uid_t uid, gid_t gid, const gid_t *groups, size
 			    err, EINVAL, "exec: additional gid %u is not mapped in the container",
 			    (unsigned)groups[i]);
 	/* An unprivileged caller's container denies setgroups (userns.c). */
-	if (n && getuid() != 0)
+	if (n && !userns_host_root())
 		return moat_error_setx(err, EPERM,
 				       "exec --additional-gids: unprivileged, a container's groups "
 				       "cannot be set");
@@ -347,6 +348,7 @@ static int build_exec_config(struct exec_launch *l, const struct oci_globals *g,
 	cfg->container = &l->setup;
 	cfg->caller_uid = getuid();
 	cfg->caller_gid = getgid();
+	cfg->host_root = userns_host_root();
 	cfg->preserve_fds = o->preserve_fds;
 	cfg->debug = g->debug;
 	cfg->tty = o->process ? p->terminal : o->tty;

@@ -68,7 +68,7 @@ static int plan_config_map(const char *field, const struct oci_id_mapping *maps,
 	size_t nr, used = 0;
 	bool zero = false;
 
-	if (caller == 0) {
+	if (userns_host_root()) {
 		nr = userns_root_ranges(is_gid, range, USERNS_MAX_RANGES);
 	} else {
 		range[0] = (struct id_range){.start = caller, .count = 1};
@@ -143,7 +143,7 @@ int container_ids_check(const struct oci_config *oci, const char *id, struct con
 	int r = host_ids_requested(oci, &host_ids, err);
 
 	memset(ids, 0, sizeof(*ids));
-	ids->root = getuid() == 0;
+	ids->root = userns_host_root();
 	if (r < 0)
 		return r;
 	if (host_ids && !ids->root)

@@ -22,6 +22,7 @@
 
 #include "../lib/cleanup.h"
 #include "id_alloc.h"
+#include "userns.h"
 
 int container_check_id(const char *id, struct moat_error *err)
 {
@@ -74,7 +75,7 @@ int container_root_prepare(struct oci_globals *g, struct moat_error *err)
 	if (!g->root) {
 		const char *xdg = getenv("XDG_RUNTIME_DIR");
 
-		if (geteuid() == 0)
+		if (userns_host_root())
 			snprintf(path, sizeof(path), "/run/moat");
 		else if (xdg && xdg[0] == '/')
 			snprintf(path, sizeof(path), "%s/moat", xdg);

@@ -251,7 +251,8 @@ void id_alloc_release(const char *owner)
 	struct moat_error ignored;
 	struct dirent *de;
 
-	if (geteuid() != 0 || access(ID_ALLOC_DIR, F_OK) < 0 || open_registry(&lock, &ignored) < 0)
+	if (!userns_host_root() || access(ID_ALLOC_DIR, F_OK) < 0 ||
+	    open_registry(&lock, &ignored) < 0)
 		return;
 	d = opendir(ID_ALLOC_DIR);
 	while (d && (de = readdir(d))) {

@@ -171,7 +171,7 @@ static int become_process_user(const struct sandbox_config *cfg, struct moat_err
 
 	if (prctl(PR_SET_SECUREBITS, SECBIT_NO_SETUID_FIXUP) < 0)
 		return moat_error_set(err, errno, "keep capabilities across setuid");
-	if (cfg->caller_uid == 0 && setgroups(c->n_user_groups, c->user_groups) < 0)
+	if (cfg->host_root && setgroups(c->n_user_groups, c->user_groups) < 0)
 		return moat_error_set(err, errno, "process.user.additionalGids");
 	if (setresgid(c->user_gid, c->user_gid, c->user_gid) < 0)
 		return moat_error_set(err, errno, "process.user.gid %u", (unsigned)c->user_gid);

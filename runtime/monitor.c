@@ -64,7 +64,7 @@ static void close_exec_fifo(struct sandbox_config *cfg)
 
 static int become_inside_ids(const struct sandbox_config *cfg, struct moat_error *err)
 {
-	if (cfg->caller_uid == 0) {
+	if (cfg->host_root) {
 		gid_t g = 0;
 
 		if (setgroups(1, &g) < 0)

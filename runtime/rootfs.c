@@ -50,7 +50,7 @@ static int match_upper_to_lower(const struct sandbox_config *cfg, const char *lo
 	if (stat(lower, &st) < 0)
 		return moat_error_set(err, errno, "stat %s", lower);
 	mode = st.st_mode & 07777;
-	if (cfg->caller_uid == 0) {
+	if (cfg->host_root) {
 		if (chown(upper, USERNS_OVERFLOW_ID, USERNS_OVERFLOW_ID) < 0)
 			return moat_error_set(err, errno, "chown %s", upper);
 	} else if (st.st_uid != cfg->inside_uid || st.st_uid == USERNS_OVERFLOW_ID) {

@@ -93,7 +93,7 @@ static int send_mounts(struct sandbox_config *cfg, pid_t child, int sock, struct
 	char path[64];
 	int n = 0, r;
 
-	if (cfg->caller_uid != 0)
+	if (!cfg->host_root)
 		return sync_send(sock, SYNC_GO, 0, -1);
 	for (int i = 0; i < cfg->nmounts; i++)
 		n += cfg->mounts[i].kind != MOUNT_TMPFS;

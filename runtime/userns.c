@@ -84,6 +84,22 @@ int userns_available(struct moat_error *err)
 	return 0;
 }
 
+bool userns_host_root(void)
+{
+	static int cached = -1;
+
+	if (cached < 0) {
+		_cleanup_fclose_ FILE *f = fopen("/proc/self/uid_map", "re");
+		unsigned long inside, outside, count;
+
+		/* The initial namespace maps every id onto itself. */
+		cached = geteuid() == 0 && f &&
+			 fscanf(f, "%lu %lu %lu", &inside, &outside, &count) == 3 && inside == 0 &&
+			 outside == 0 && count == 4294967295UL;
+	}
+	return cached;
+}
+
 int userns_plan(struct sandbox_config *cfg, struct moat_error *err)
 {
 	int r = userns_available(err);
@@ -92,6 +108,7 @@ int userns_plan(struct sandbox_config *cfg, struct moat_error *err)
 		return r;
 	cfg->caller_uid = getuid();
 	cfg->caller_gid = getgid();
+	cfg->host_root = userns_host_root();
 	if (cfg->caller_uid == 0 || cfg->as_root) {
 		cfg->inside_uid = 0;
 		cfg->inside_gid = 0;
@@ -126,12 +143,12 @@ int userns_write_maps(pid_t pid, const struct sandbox_config *cfg, struct moat_e
 		/* config.json's mappings, checked by the container code */
 		snprintf(uid_map, sizeof(uid_map), "%s", cfg->container->uid_map);
 		snprintf(gid_map, sizeof(gid_map), "%s", cfg->container->gid_map);
-		if (cfg->caller_uid != 0) {
+		if (!cfg->host_root) {
 			r = write_file(pid, "setgroups", "deny", err);
 			if (r < 0)
 				return r;
 		}
-	} else if (cfg->caller_uid == 0) {
+	} else if (cfg->host_root) {
 		struct passwd *pw = getpwuid(0);
 		const char *name = pw ? pw->pw_name : "root";
 		struct id_range u, g;

@@ -39,6 +39,13 @@ int userns_plan(struct sandbox_config *cfg, struct moat_error *err);
 /* Write uid_map, setgroups and gid_map of pid's user namespace. */
 int userns_write_maps(pid_t pid, const struct sandbox_config *cfg, struct moat_error *err);
 
+/*
+ * Is this process root in the host's (initial) user namespace? uid 0 inside
+ * another user namespace (rootless podman runs its runtime so) is not: it
+ * holds only the ids that namespace maps, as runc's rootless mode assumes.
+ */
+bool userns_host_root(void);
+
 /* Can this process create a user namespace? 0, or -errno with the reason. */
 int userns_available(struct moat_error *err);
 
