@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -129,6 +130,38 @@ int container_sysctl_check(const struct oci_config *oci, struct moat_error *err)
 	return 0;
 }
 
+/*
+ * net.ipv4.ping_group_range names gids of the network namespace's user
+ * namespace, and the kernel refuses (EINVAL) an end that namespace does not
+ * map. docker writes "0 2147483647" ("every group"), which a container in a
+ * user namespace (moat's always are) cannot hold: the range is clamped to
+ * the gids the container maps, which are the only groups its processes can
+ * have. Nothing is granted beyond what was asked. 0 when clamped into buf,
+ * -1 when the value is not a range or nothing of it is mapped.
+ */
+static int clamp_ping_range(const char *value, char *buf, size_t len)
+{
+	_cleanup_fclose_ FILE *f = fopen("/proc/self/gid_map", "re");
+	unsigned long low, high, inside, outside, count, lo = ULONG_MAX, hi = 0;
+	bool any = false;
+
+	if (!f || sscanf(value, "%lu %lu", &low, &high) != 2 || low > high)
+		return -1;
+	while (fscanf(f, "%lu %lu %lu", &inside, &outside, &count) == 3) {
+		unsigned long first = inside, last = inside + count - 1;
+
+		if (count == 0 || last < low || first > high)
+			continue;
+		lo = first > low ? (first < lo ? first : lo) : low;
+		hi = last < high ? (last > hi ? last : hi) : high;
+		any = true;
+	}
+	if (!any)
+		return -1;
+	snprintf(buf, len, "%lu %lu", lo, hi);
+	return 0;
+}
+
 static int write_sysctl(const char *key, const char *value, struct moat_error *err)
 {
 	char k[256], rel[256], path[PATH_MAX];
@@ -146,8 +179,17 @@ static int write_sysctl(const char *key, const char *value, struct moat_error *e
 	fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return moat_error_set(err, errno, "linux.sysctl: %s", k);
-	if (write(fd, value, len) != (ssize_t)len)
+	if (write(fd, value, len) != (ssize_t)len) {
+		char clamped[64];
+
+		if (errno == EINVAL && !strcmp(k, "net.ipv4.ping_group_range") &&
+		    clamp_ping_range(value, clamped, sizeof(clamped)) == 0) {
+			len = strlen(clamped);
+			if (pwrite(fd, clamped, len, 0) == (ssize_t)len)
+				return 0;
+		}
 		return moat_error_set(err, errno, "linux.sysctl: %s = %s", k, value);
+	}
 	return 0;
 }
 
