@@ -130,6 +130,11 @@ assert_contains read_only_root "$out" "Read-only file system"
 run_capture out err rc "${DOCKER[@]}" run --rm "${RUN[@]}" "$IMG" \
 	sh -c 'tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d " "'
 assert_eq network_none_lo_only "lo" "$out" "stderr: $err"
+# docker's default sysctl net.ipv4.ping_group_range "0 2147483647" names gids
+# the container's user namespace does not map: moat clamps it to those it does.
+run_capture out err rc "${DOCKER[@]}" run --rm "${RUN[@]}" "$IMG" cat /proc/sys/net/ipv4/ping_group_range
+[[ $out =~ ^0[[:space:]]+[1-9][0-9]*$ ]] && pass ping_group_range_clamped ||
+	fail ping_group_range_clamped "got: $out" "stderr: $err"
 run_capture out err rc "${DOCKER[@]}" run --rm --user 1000:1000 "${RUN[@]}" "$IMG" \
 	sh -c 'echo $(id -u) $(id -g)'
 assert_eq user_uid_gid "1000 1000" "$out" "stderr: $err"
