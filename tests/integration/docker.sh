@@ -8,7 +8,8 @@
 # from a busybox rootfs tar.
 #
 # dockerd also writes a few fixed host paths: /etc/docker/key.json, the
-# shims' sockets under /run/containerd/s and /run/docker/plugins. The test
+# shims' sockets under /run/containerd/s, /run/docker/plugins and its
+# containerd's /opt/containerd. The test
 # removes those it created and checks that nothing of it is left.
 # Rootless docker needs rootlesskit (dockerd-rootless.sh): as an
 # unprivileged user the suite SKIPs.
@@ -36,7 +37,10 @@ echo '{}' >"$DT/daemon.json"
 DOCKER=(timeout -k 5 "$MOAT_TIMEOUT" docker -H "unix://$SOCK")
 RUN=(--runtime moat --network none)
 # The fixed host paths dockerd writes, as they were before.
-host_paths() { ls -d /etc/docker/key.json /run/docker /run/containerd /run/containerd/s 2>/dev/null; }
+host_paths() {
+	ls -d /etc/docker/key.json /run/docker /run/containerd /run/containerd/s /opt/containerd \
+		2>/dev/null
+}
 host_before=$(host_paths)
 
 dockerd_pid=
@@ -58,7 +62,7 @@ docker_cleanup() {
 	dockerd_pid=
 	# dockerd bind-mounts its data root onto itself; it unmounts it on exit.
 	findmnt -rn -o TARGET | grep -F "$DT" | sort -r | xargs -r umount -l 2>/dev/null
-	for p in /etc/docker/key.json /run/docker /run/containerd/s /run/containerd; do
+	for p in /etc/docker/key.json /run/docker /run/containerd/s /run/containerd /opt/containerd; do
 		grep -qxF "$p" <<<"$host_before" || rm -rf "$p"
 	done
 	find /sys/fs/cgroup/*/"$CGROUP_PARENT" -depth -type d -exec rmdir {} + 2>/dev/null
