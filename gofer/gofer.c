@@ -7,6 +7,7 @@
 #include "gofer.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 #include <sys/stat.h>
@@ -36,6 +37,7 @@ int gofer_lockdown(struct moat_error *err)
 
 int gofer_run(int control_sock, int root_fd, struct moat_error *err)
 {
+	pid_t monitor = getppid();
 	int r;
 
 	/* A name for ps and for tests that kill it (tests/integration/failclosed.sh). */
@@ -52,7 +54,13 @@ int gofer_run(int control_sock, int root_fd, struct moat_error *err)
 	/*
 	 * The sentry hung up: it died or the sandbox is ending. Either way the
 	 * monitor ends us; exiting first would only blur which process failed.
+	 * Unless the monitor is gone already: the parent-death signal set at
+	 * fork may have been cleared since (the kernel clears it when a thread
+	 * changes credentials), so set it again and look.
 	 */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != monitor)
+		_exit(1);
 	for (;;)
 		pause();
 }
