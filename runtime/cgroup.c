@@ -10,6 +10,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -366,6 +367,55 @@ int cgroup_plan_add(struct cgroup_plan *plan, const char *field, const char *fil
 	return 0;
 }
 
+int cgroup_plan_cpuset_pids(const struct oci_resources *r, unsigned controllers,
+			    struct cgroup_plan *plan, struct moat_error *err)
+{
+	if (controllers & CG_BIT(CG_CPUSET)) {
+		if (r->cpu.cpus)
+			CGROUP_PLAN_ADD("linux.resources.cpu.cpus", "cpuset.cpus", "%s",
+					r->cpu.cpus);
+		if (r->cpu.mems)
+			CGROUP_PLAN_ADD("linux.resources.cpu.mems", "cpuset.mems", "%s",
+					r->cpu.mems);
+	}
+	if ((controllers & CG_BIT(CG_PIDS)) && r->pids_limit.set) {
+		if (r->pids_limit.value > 0)
+			CGROUP_PLAN_ADD("linux.resources.pids.limit", "pids.max", "%" PRId64,
+					r->pids_limit.value);
+		else
+			CGROUP_PLAN_ADD("linux.resources.pids.limit", "pids.max", "max");
+	}
+	return 0;
+}
+
+/* "2MB" style hugepage sizes only: digits then a unit. */
+static bool page_size_ok(const char *s)
+{
+	size_t digits = strspn(s, "0123456789");
+
+	return digits > 0 && digits < 8 && s[digits] &&
+	       strspn(s + digits, "KMGTPkmgtpB") == strlen(s + digits);
+}
+
+int cgroup_plan_hugetlb(const struct oci_resources *r, unsigned controllers, const char *suffix,
+			struct cgroup_plan *plan, struct moat_error *err)
+{
+	for (size_t i = 0; (controllers & CG_BIT(CG_HUGETLB)) && i < r->n_hugepage_limits; i++) {
+		char file[96];
+
+		if (!page_size_ok(r->hugepage_limits[i].page_size))
+			return moat_error_setx(err, EINVAL,
+					       "linux.resources.hugepageLimits[%zu].pageSize: bad "
+					       "size \"%s\"",
+					       i, r->hugepage_limits[i].page_size);
+		snprintf(file, sizeof(file), "hugetlb.%s.%s", r->hugepage_limits[i].page_size,
+			 suffix);
+		CGROUP_PLAN_ADD("linux.resources.hugepageLimits", file, "%" PRIu64,
+				r->hugepage_limits[i].limit);
+	}
+	return 0;
+}
+
 int cgroup_plan_apply(const char *dir, const struct cgroup_plan *plan, struct moat_error *err)
 {
 	for (size_t i = 0; i < plan->n; i++) {
@@ -679,12 +729,4 @@ int cgroup_join(const struct container *c, pid_t pid, struct moat_error *err)
 		r = cgroup_join_pid(cg, pid, err);
 	free(cg);
 	return r;
-}
-
-bool cgroup_page_size_ok(const char *s)
-{
-	size_t digits = strspn(s, "0123456789");
-
-	return digits > 0 && digits < 8 && s[digits] &&
-	       strspn(s + digits, "KMGTPkmgtpB") == strlen(s + digits);
 }

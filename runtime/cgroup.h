@@ -158,8 +158,22 @@ int cgroup_read(const char *dir, const char *file, char *buf, size_t len);
 int cgroup_write_file(const char *dir, const char *file, const char *value);
 /* SIGKILL every pid in dir/cgroup.procs until it stays empty (about 5 s at most). */
 int cgroup_kill_procs(const char *dir, struct moat_error *err);
-/* "2MB" style hugepage sizes only: digits then a unit. */
-bool cgroup_page_size_ok(const char *s);
+/* In a plan function (with plan and err in scope): add an unverified write,
+ * or return -E2BIG with "too many values". */
+#define CGROUP_PLAN_ADD(field, file, ...)                                                          \
+	do {                                                                                       \
+		if (cgroup_plan_add(plan, field, file, false, __VA_ARGS__) < 0)                    \
+			return moat_error_setx(err, E2BIG, "linux.resources: too many values");    \
+	} while (0)
+/* The writes that are the same in v1 and v2: cpuset.cpus/mems (when the
+ * cpuset controller is asked for) and pids.max ("max" for a limit <= 0). */
+int cgroup_plan_cpuset_pids(const struct oci_resources *r, unsigned controllers,
+			    struct cgroup_plan *plan, struct moat_error *err);
+/* hugetlb.<pageSize>.<suffix> for each linux.resources.hugepageLimits entry
+ * (when the hugetlb controller is asked for; "2MB" style sizes only): v1's
+ * suffix is "limit_in_bytes", v2's "max". */
+int cgroup_plan_hugetlb(const struct oci_resources *r, unsigned controllers, const char *suffix,
+			struct cgroup_plan *plan, struct moat_error *err);
 /* cpu.shares to cpu.weight, runc's formula: a quadratic in log2(shares)
  * through (2, 1), (1024, 100) and (262144, 10000). */
 uint64_t cgroup_v2_cpu_weight(uint64_t shares);

@@ -15,12 +15,6 @@
 #include "cgroup.h"
 #include "oci_config.h"
 
-#define ADD(field, file, ...)                                                                      \
-	do {                                                                                       \
-		if (cgroup_plan_add(plan, field, file, false, __VA_ARGS__) < 0)                    \
-			return moat_error_setx(err, E2BIG, "linux.resources: too many values");    \
-	} while (0)
-
 static int plan_memory(const struct oci_resources *r, const char *dir, struct cgroup_plan *plan,
 		       struct moat_error *err)
 {
@@ -35,23 +29,25 @@ static int plan_memory(const struct oci_resources *r, const char *dir, struct cg
 	/* A fresh cgroup's limits are unlimited: memory first, then memory+swap
 	 * (the kernel wants memsw >= memory at every step). */
 	if (limit != 0)
-		ADD("linux.resources.memory.limit", "memory.limit_in_bytes", "%" PRId64, limit);
+		CGROUP_PLAN_ADD("linux.resources.memory.limit", "memory.limit_in_bytes", "%" PRId64,
+				limit);
 	if (swap != 0) {
 		if (!cgroup_file_exists(dir, memsw))
 			return moat_error_setx(err, ENOTSUP,
 					       "linux.resources.memory.swap: %s/%s does not exist "
 					       "(swap accounting is off in this kernel)",
 					       dir, memsw);
-		ADD("linux.resources.memory.swap", memsw, "%" PRId64, swap);
+		CGROUP_PLAN_ADD("linux.resources.memory.swap", memsw, "%" PRId64, swap);
 	}
 	if (r->memory.reservation.set && r->memory.reservation.value != 0)
-		ADD("linux.resources.memory.reservation", "memory.soft_limit_in_bytes", "%" PRId64,
-		    r->memory.reservation.value);
+		CGROUP_PLAN_ADD("linux.resources.memory.reservation", "memory.soft_limit_in_bytes",
+				"%" PRId64, r->memory.reservation.value);
 	if (r->memory.disable_oom_killer)
-		ADD("linux.resources.memory.disableOOMKiller", "memory.oom_control", "1");
+		CGROUP_PLAN_ADD("linux.resources.memory.disableOOMKiller", "memory.oom_control",
+				"1");
 	if (r->memory.swappiness.set)
-		ADD("linux.resources.memory.swappiness", "memory.swappiness", "%" PRIu64,
-		    r->memory.swappiness.value);
+		CGROUP_PLAN_ADD("linux.resources.memory.swappiness", "memory.swappiness",
+				"%" PRIu64, r->memory.swappiness.value);
 	return 0;
 }
 
@@ -63,22 +59,23 @@ static int plan_cpu(const struct oci_resources *r, struct cgroup_plan *plan, str
 		return moat_error_setx(err, E2BIG, "linux.resources: too many values");
 	/* Period before quota: a fresh cgroup has no quota to conflict with. */
 	if (r->cpu.period.set && r->cpu.period.value != 0)
-		ADD("linux.resources.cpu.period", "cpu.cfs_period_us", "%" PRIu64,
-		    r->cpu.period.value);
+		CGROUP_PLAN_ADD("linux.resources.cpu.period", "cpu.cfs_period_us", "%" PRIu64,
+				r->cpu.period.value);
 	if (r->cpu.quota.set && r->cpu.quota.value != 0)
-		ADD("linux.resources.cpu.quota", "cpu.cfs_quota_us", "%" PRId64,
-		    r->cpu.quota.value);
+		CGROUP_PLAN_ADD("linux.resources.cpu.quota", "cpu.cfs_quota_us", "%" PRId64,
+				r->cpu.quota.value);
 	if (r->cpu.burst.set)
-		ADD("linux.resources.cpu.burst", "cpu.cfs_burst_us", "%" PRIu64,
-		    r->cpu.burst.value);
+		CGROUP_PLAN_ADD("linux.resources.cpu.burst", "cpu.cfs_burst_us", "%" PRIu64,
+				r->cpu.burst.value);
 	if (r->cpu.idle.set)
-		ADD("linux.resources.cpu.idle", "cpu.idle", "%" PRId64, r->cpu.idle.value);
+		CGROUP_PLAN_ADD("linux.resources.cpu.idle", "cpu.idle", "%" PRId64,
+				r->cpu.idle.value);
 	if (r->cpu.realtime_period.set && r->cpu.realtime_period.value != 0)
-		ADD("linux.resources.cpu.realtimePeriod", "cpu.rt_period_us", "%" PRIu64,
-		    r->cpu.realtime_period.value);
+		CGROUP_PLAN_ADD("linux.resources.cpu.realtimePeriod", "cpu.rt_period_us",
+				"%" PRIu64, r->cpu.realtime_period.value);
 	if (r->cpu.realtime_runtime.set && r->cpu.realtime_runtime.value != 0)
-		ADD("linux.resources.cpu.realtimeRuntime", "cpu.rt_runtime_us", "%" PRId64,
-		    r->cpu.realtime_runtime.value);
+		CGROUP_PLAN_ADD("linux.resources.cpu.realtimeRuntime", "cpu.rt_runtime_us",
+				"%" PRId64, r->cpu.realtime_runtime.value);
 	return 0;
 }
 
@@ -95,19 +92,9 @@ static int plan_v1(const struct oci_resources *r, unsigned controllers, const ch
 		ret = plan_cpu(r, plan, err);
 	if (ret < 0)
 		return ret;
-	if (controllers & CG_BIT(CG_CPUSET)) {
-		if (r->cpu.cpus)
-			ADD("linux.resources.cpu.cpus", "cpuset.cpus", "%s", r->cpu.cpus);
-		if (r->cpu.mems)
-			ADD("linux.resources.cpu.mems", "cpuset.mems", "%s", r->cpu.mems);
-	}
-	if ((controllers & CG_BIT(CG_PIDS)) && r->pids_limit.set) {
-		if (r->pids_limit.value > 0)
-			ADD("linux.resources.pids.limit", "pids.max", "%" PRId64,
-			    r->pids_limit.value);
-		else
-			ADD("linux.resources.pids.limit", "pids.max", "max");
-	}
+	ret = cgroup_plan_cpuset_pids(r, controllers, plan, err);
+	if (ret < 0)
+		return ret;
 	/* 0 is "not set", as in runc's fs driver: docker writes weight 0 */
 	if ((controllers & CG_BIT(CG_IO)) && r->block_io.weight.set && r->block_io.weight.value) {
 		const char *file = cgroup_file_exists(dir, "blkio.weight") ? "blkio.weight"
@@ -121,26 +108,14 @@ static int plan_v1(const struct oci_resources *r, unsigned controllers, const ch
 					       "blkio.weight nor blkio.bfq.weight exists in %s (no "
 					       "proportional I/O scheduler)",
 					       dir);
-		ADD("linux.resources.blockIO.weight", file, "%" PRIu64, r->block_io.weight.value);
+		CGROUP_PLAN_ADD("linux.resources.blockIO.weight", file, "%" PRIu64,
+				r->block_io.weight.value);
 	}
 	if ((controllers & CG_BIT(CG_IO)) && r->block_io.leaf_weight.set &&
 	    r->block_io.leaf_weight.value)
-		ADD("linux.resources.blockIO.leafWeight", "blkio.leaf_weight", "%" PRIu64,
-		    r->block_io.leaf_weight.value);
-	for (size_t i = 0; (controllers & CG_BIT(CG_HUGETLB)) && i < r->n_hugepage_limits; i++) {
-		char file[96];
-
-		if (!cgroup_page_size_ok(r->hugepage_limits[i].page_size))
-			return moat_error_setx(err, EINVAL,
-					       "linux.resources.hugepageLimits[%zu].pageSize: bad "
-					       "size \"%s\"",
-					       i, r->hugepage_limits[i].page_size);
-		snprintf(file, sizeof(file), "hugetlb.%s.limit_in_bytes",
-			 r->hugepage_limits[i].page_size);
-		ADD("linux.resources.hugepageLimits", file, "%" PRIu64,
-		    r->hugepage_limits[i].limit);
-	}
-	return 0;
+		CGROUP_PLAN_ADD("linux.resources.blockIO.leafWeight", "blkio.leaf_weight",
+				"%" PRIu64, r->block_io.leaf_weight.value);
+	return cgroup_plan_hugetlb(r, controllers, "limit_in_bytes", plan, err);
 }
 
 static int copy_cpuset(const char *path, struct moat_error *err)

@@ -15,12 +15,6 @@
 #include "cgroup.h"
 #include "oci_config.h"
 
-#define ADD(field, file, ...)                                                                      \
-	do {                                                                                       \
-		if (cgroup_plan_add(plan, field, file, false, __VA_ARGS__) < 0)                    \
-			return moat_error_setx(err, E2BIG, "linux.resources: too many values");    \
-	} while (0)
-
 /* runc's ConvertCPUSharesToCgroupV2Value: a quadratic in log2(shares). */
 uint64_t cgroup_v2_cpu_weight(uint64_t shares)
 {
@@ -85,7 +79,8 @@ static int plan_memory(const struct oci_resources *r, const char *dir, struct cg
 		num(buf, sizeof(buf), v2swap);
 		/* Without swap accounting only "no limit" and "no swap" hold anyway. */
 		if (cgroup_file_exists(dir, "memory.swap.max"))
-			ADD("linux.resources.memory.swap", "memory.swap.max", "%s", buf);
+			CGROUP_PLAN_ADD("linux.resources.memory.swap", "memory.swap.max", "%s",
+					buf);
 		else if (strcmp(buf, "max") && strcmp(buf, "0"))
 			return moat_error_setx(err, ENOTSUP,
 					       "linux.resources.memory.swap: %s/memory.swap.max "
@@ -94,11 +89,11 @@ static int plan_memory(const struct oci_resources *r, const char *dir, struct cg
 	}
 	if (limit != 0) {
 		num(buf, sizeof(buf), limit);
-		ADD("linux.resources.memory.limit", "memory.max", "%s", buf);
+		CGROUP_PLAN_ADD("linux.resources.memory.limit", "memory.max", "%s", buf);
 	}
 	if (low != 0) {
 		num(buf, sizeof(buf), low);
-		ADD("linux.resources.memory.reservation", "memory.low", "%s", buf);
+		CGROUP_PLAN_ADD("linux.resources.memory.reservation", "memory.low", "%s", buf);
 	}
 	return 0;
 }
@@ -114,10 +109,11 @@ static int plan_cpu(const struct oci_resources *r, struct cgroup_plan *plan, str
 				       "linux.resources.cpu.realtimeRuntime/realtimePeriod: "
 				       "cgroup v2 has no realtime CPU controller");
 	if (r->cpu.idle.set)
-		ADD("linux.resources.cpu.idle", "cpu.idle", "%" PRId64, r->cpu.idle.value);
+		CGROUP_PLAN_ADD("linux.resources.cpu.idle", "cpu.idle", "%" PRId64,
+				r->cpu.idle.value);
 	if (r->cpu.shares.set && r->cpu.shares.value != 0)
-		ADD("linux.resources.cpu.shares", "cpu.weight", "%" PRIu64,
-		    cgroup_v2_cpu_weight(r->cpu.shares.value));
+		CGROUP_PLAN_ADD("linux.resources.cpu.shares", "cpu.weight", "%" PRIu64,
+				cgroup_v2_cpu_weight(r->cpu.shares.value));
 	if (quota != 0 || period != 0) {
 		char q[32];
 
@@ -125,12 +121,13 @@ static int plan_cpu(const struct oci_resources *r, struct cgroup_plan *plan, str
 			snprintf(q, sizeof(q), "%" PRId64, quota);
 		else
 			snprintf(q, sizeof(q), "max");
-		ADD("linux.resources.cpu.quota", "cpu.max", "%s %" PRIu64, q,
-		    period ? period : 100000);
+		CGROUP_PLAN_ADD("linux.resources.cpu.quota", "cpu.max", "%s %" PRIu64, q,
+				period ? period : 100000);
 	}
 	/* After cpu.max: the kernel checks the burst against the quota. */
 	if (r->cpu.burst.set)
-		ADD("linux.resources.cpu.burst", "cpu.max.burst", "%" PRIu64, r->cpu.burst.value);
+		CGROUP_PLAN_ADD("linux.resources.cpu.burst", "cpu.max.burst", "%" PRIu64,
+				r->cpu.burst.value);
 	return 0;
 }
 
@@ -145,7 +142,7 @@ static int plan_unified(const struct oci_resources *r, struct cgroup_plan *plan,
 					       "linux.resources.unified[\"%s\"]: not a cgroup file "
 					       "name",
 					       key);
-		ADD("linux.resources.unified", key, "%s", r->unified[i].value);
+		CGROUP_PLAN_ADD("linux.resources.unified", key, "%s", r->unified[i].value);
 	}
 	return 0;
 }
@@ -161,19 +158,9 @@ static int plan_v2(const struct oci_resources *r, unsigned controllers, const ch
 		ret = plan_cpu(r, plan, err);
 	if (ret < 0)
 		return ret;
-	if (controllers & CG_BIT(CG_CPUSET)) {
-		if (r->cpu.cpus)
-			ADD("linux.resources.cpu.cpus", "cpuset.cpus", "%s", r->cpu.cpus);
-		if (r->cpu.mems)
-			ADD("linux.resources.cpu.mems", "cpuset.mems", "%s", r->cpu.mems);
-	}
-	if ((controllers & CG_BIT(CG_PIDS)) && r->pids_limit.set) {
-		if (r->pids_limit.value > 0)
-			ADD("linux.resources.pids.limit", "pids.max", "%" PRId64,
-			    r->pids_limit.value);
-		else
-			ADD("linux.resources.pids.limit", "pids.max", "max");
-	}
+	ret = cgroup_plan_cpuset_pids(r, controllers, plan, err);
+	if (ret < 0)
+		return ret;
 	if ((controllers & CG_BIT(CG_IO)) && r->block_io.leaf_weight.set)
 		return moat_error_setx(err, ENOTSUP,
 				       "linux.resources.blockIO.leafWeight: cgroup v2 has no leaf "
@@ -183,23 +170,15 @@ static int plan_v2(const struct oci_resources *r, unsigned controllers, const ch
 
 		/* BFQ takes the v1 range as is; io.weight is 1..10000. */
 		if (cgroup_file_exists(dir, "io.bfq.weight"))
-			ADD("linux.resources.blockIO.weight", "io.bfq.weight", "%" PRIu64, w);
+			CGROUP_PLAN_ADD("linux.resources.blockIO.weight", "io.bfq.weight",
+					"%" PRIu64, w);
 		else
-			ADD("linux.resources.blockIO.weight", "io.weight", "%" PRIu64,
-			    w < 10 ? 1 : 1 + (w - 10) * 9999 / 990);
+			CGROUP_PLAN_ADD("linux.resources.blockIO.weight", "io.weight", "%" PRIu64,
+					w < 10 ? 1 : 1 + (w - 10) * 9999 / 990);
 	}
-	for (size_t i = 0; (controllers & CG_BIT(CG_HUGETLB)) && i < r->n_hugepage_limits; i++) {
-		char file[96];
-
-		if (!cgroup_page_size_ok(r->hugepage_limits[i].page_size))
-			return moat_error_setx(err, EINVAL,
-					       "linux.resources.hugepageLimits[%zu].pageSize: bad "
-					       "size \"%s\"",
-					       i, r->hugepage_limits[i].page_size);
-		snprintf(file, sizeof(file), "hugetlb.%s.max", r->hugepage_limits[i].page_size);
-		ADD("linux.resources.hugepageLimits", file, "%" PRIu64,
-		    r->hugepage_limits[i].limit);
-	}
+	ret = cgroup_plan_hugetlb(r, controllers, "max", plan, err);
+	if (ret < 0)
+		return ret;
 	if (controllers & CGROUP_PLAN_UNIFIED)
 		return plan_unified(r, plan, err);
 	return 0;
