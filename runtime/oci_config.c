@@ -113,8 +113,9 @@ static void hook_free(struct oci_hook *h)
 	oci_strv_free(h->env);
 }
 
-static int parse_hook(struct oci_parser *p, const json_t *e, struct oci_hook *h)
+static int parse_hook(struct oci_parser *p, const json_t *e, void *items, size_t i, void *ctx)
 {
+	struct oci_hook *h = (struct oci_hook *)items + i;
 	int r = oci_expect_object(p, e);
 
 	if (r == 0)
@@ -143,22 +144,11 @@ static int parse_hooks(struct oci_parser *p, const json_t *top, struct oci_confi
 	r = 0;
 	for (int k = 0; k < OCI_HOOK_COUNT && r == 0; k++) {
 		struct oci_hook_list *list = &cfg->hooks[k];
-		json_t *arr = NULL;
-		size_t n;
+		void *v = list->hooks;
 
-		r = oci_enter_array(p, hooks, oci_hook_name(k), false, &arr);
-		if (r <= 0)
-			continue;
-		n = json_array_size(arr);
-		list->hooks = calloc(n + 1, sizeof(*list->hooks));
-		r = list->hooks ? 0 : oci_nomem(p);
-		for (size_t i = 0; i < n && r == 0; i++) {
-			oci_push_index(p, i);
-			list->n_hooks = i + 1;
-			r = parse_hook(p, json_array_get(arr, i), &list->hooks[i]);
-			oci_pop(p);
-		}
-		oci_pop(p);
+		r = oci_get_array(p, hooks, oci_hook_name(k), sizeof(*list->hooks), parse_hook,
+				  NULL, &v, &list->n_hooks);
+		list->hooks = v;
 	}
 	oci_pop(p);
 	return r;

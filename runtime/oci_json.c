@@ -378,6 +378,31 @@ void oci_kv_free(struct oci_kv *kv, size_t n)
 	free(kv);
 }
 
+int oci_get_array(struct oci_parser *p, const json_t *obj, const char *key, size_t size,
+		  oci_item_fn parse, void *ctx, void **items, size_t *n)
+{
+	json_t *arr = NULL;
+	size_t count;
+	char *v;
+	int r = oci_enter_array(p, obj, key, false, &arr);
+
+	if (r <= 0)
+		return r;
+	count = json_array_size(arr);
+	v = calloc(count + 1, size);
+	*items = v;
+	r = v ? 0 : oci_nomem(p);
+	for (size_t i = 0; i < count && r == 0; i++) {
+		oci_push_index(p, i);
+		/* Counted first, so that a partly parsed item is freed too. */
+		*n = i + 1;
+		r = parse(p, json_array_get(arr, i), v, i, ctx);
+		oci_pop(p);
+	}
+	oci_pop(p);
+	return r;
+}
+
 int oci_get_strings(struct oci_parser *p, const json_t *obj, const char *key, bool required,
 		    char ***out, size_t *n)
 {

@@ -8,9 +8,10 @@
 
 #include "../lib/cleanup.h"
 
-static int parse_namespace(struct oci_parser *p, const json_t *e, struct oci_namespace *ns,
-			   unsigned *seen)
+static int parse_namespace(struct oci_parser *p, const json_t *e, void *items, size_t i, void *ctx)
 {
+	struct oci_namespace *ns = (struct oci_namespace *)items + i;
+	unsigned *seen = ctx;
 	_cleanup_free_ char *type = NULL;
 	int t, r = oci_expect_object(p, e);
 
@@ -40,28 +41,18 @@ static int parse_namespace(struct oci_parser *p, const json_t *e, struct oci_nam
 
 static int parse_namespaces(struct oci_parser *p, const json_t *lx, struct oci_linux *out)
 {
-	json_t *arr = NULL;
 	unsigned seen = 0;
-	size_t n;
-	int r = oci_enter_array(p, lx, "namespaces", false, &arr);
+	void *v = out->namespaces;
+	int r = oci_get_array(p, lx, "namespaces", sizeof(*out->namespaces), parse_namespace, &seen,
+			      &v, &out->n_namespaces);
 
-	if (r <= 0)
-		return r;
-	n = json_array_size(arr);
-	out->namespaces = calloc(n + 1, sizeof(*out->namespaces));
-	r = out->namespaces ? 0 : oci_nomem(p);
-	for (size_t i = 0; i < n && r == 0; i++) {
-		oci_push_index(p, i);
-		out->n_namespaces = i + 1;
-		r = parse_namespace(p, json_array_get(arr, i), &out->namespaces[i], &seen);
-		oci_pop(p);
-	}
-	oci_pop(p);
+	out->namespaces = v;
 	return r;
 }
 
-static int parse_device(struct oci_parser *p, const json_t *e, struct oci_device *d)
+static int parse_device(struct oci_parser *p, const json_t *e, void *items, size_t i, void *ctx)
 {
+	struct oci_device *d = (struct oci_device *)items + i;
 	_cleanup_free_ char *type = NULL;
 	struct oci_opt_i64 major = {0}, minor = {0};
 	int r = oci_expect_object(p, e);
@@ -101,22 +92,11 @@ static int parse_device(struct oci_parser *p, const json_t *e, struct oci_device
 
 static int parse_devices(struct oci_parser *p, const json_t *lx, struct oci_linux *out)
 {
-	json_t *arr = NULL;
-	size_t n;
-	int r = oci_enter_array(p, lx, "devices", false, &arr);
+	void *v = out->devices;
+	int r = oci_get_array(p, lx, "devices", sizeof(*out->devices), parse_device, NULL, &v,
+			      &out->n_devices);
 
-	if (r <= 0)
-		return r;
-	n = json_array_size(arr);
-	out->devices = calloc(n + 1, sizeof(*out->devices));
-	r = out->devices ? 0 : oci_nomem(p);
-	for (size_t i = 0; i < n && r == 0; i++) {
-		oci_push_index(p, i);
-		out->n_devices = i + 1;
-		r = parse_device(p, json_array_get(arr, i), &out->devices[i]);
-		oci_pop(p);
-	}
-	oci_pop(p);
+	out->devices = v;
 	return r;
 }
 

@@ -88,8 +88,9 @@ void oci_mount_free(struct oci_mount *m)
 	memset(m, 0, sizeof(*m));
 }
 
-static int parse_mount(struct oci_parser *p, const json_t *e, struct oci_mount *m)
+static int parse_mount(struct oci_parser *p, const json_t *e, void *items, size_t i, void *ctx)
 {
+	struct oci_mount *m = (struct oci_mount *)items + i;
 	int r = oci_expect_object(p, e);
 
 	if (r == 0)
@@ -118,22 +119,10 @@ static int parse_mount(struct oci_parser *p, const json_t *e, struct oci_mount *
 
 int oci_parse_mounts(struct oci_parser *p, const json_t *root, struct oci_config *cfg)
 {
-	json_t *arr = NULL;
-	size_t n;
-	int r = oci_enter_array(p, root, "mounts", false, &arr);
+	void *v = cfg->mounts;
+	int r = oci_get_array(p, root, "mounts", sizeof(*cfg->mounts), parse_mount, NULL, &v,
+			      &cfg->n_mounts);
 
-	if (r <= 0)
-		return r;
-	n = json_array_size(arr);
-	cfg->mounts = calloc(n + 1, sizeof(*cfg->mounts));
-	r = cfg->mounts ? 0 : oci_nomem(p);
-	for (size_t i = 0; i < n && r == 0; i++) {
-		oci_push_index(p, i);
-		/* Counted first, so that a partly parsed entry is freed too. */
-		cfg->n_mounts = i + 1;
-		r = parse_mount(p, json_array_get(arr, i), &cfg->mounts[i]);
-		oci_pop(p);
-	}
-	oci_pop(p);
+	cfg->mounts = v;
 	return r;
 }

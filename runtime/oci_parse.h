@@ -93,6 +93,13 @@ int oci_get_int(struct oci_parser *p, const json_t *obj, const char *key, bool r
 		int64_t min, int64_t max, struct oci_opt_i64 *out);
 int oci_get_u32(struct oci_parser *p, const json_t *obj, const char *key, bool required,
 		uint32_t *out);
+/* An optional array (absent or null: nothing done) of items of size bytes:
+ * *items becomes a zeroed array of its length + 1, and parse fills
+ * items[i] from e at the path key[i]. *n counts the items begun, on error
+ * too (a partly parsed one included), so that the caller's free frees them. */
+typedef int (*oci_item_fn)(struct oci_parser *p, const json_t *e, void *items, size_t i, void *ctx);
+int oci_get_array(struct oci_parser *p, const json_t *obj, const char *key, size_t size,
+		  oci_item_fn parse, void *ctx, void **items, size_t *n);
 /* A NULL-terminated array of strings. */
 int oci_get_strings(struct oci_parser *p, const json_t *obj, const char *key, bool required,
 		    char ***out, size_t *n);

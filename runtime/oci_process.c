@@ -23,9 +23,18 @@ static int parse_console_size(struct oci_parser *p, const json_t *proc, struct o
 	return r;
 }
 
+static int parse_gid(struct oci_parser *p, const json_t *e, void *items, size_t i, void *ctx)
+{
+	uint64_t gid = 0;
+	int r = oci_value_uint(p, e, UINT32_MAX, &gid);
+
+	((uint32_t *)items)[i] = (uint32_t)gid;
+	return r;
+}
+
 static int parse_user(struct oci_parser *p, const json_t *proc, struct oci_user *u)
 {
-	json_t *user = NULL, *gids = NULL;
+	json_t *user = NULL;
 	int r = oci_enter_object(p, proc, "user", false, &user);
 
 	if (r <= 0)
@@ -35,23 +44,12 @@ static int parse_user(struct oci_parser *p, const json_t *proc, struct oci_user 
 		r = oci_get_u32(p, user, "gid", false, &u->gid);
 	if (r == 0)
 		r = oci_get_uint(p, user, "umask", false, 0777, &u->umask);
-	if (r == 0)
-		r = oci_enter_array(p, user, "additionalGids", false, &gids);
-	if (r == 1) {
-		size_t n = json_array_size(gids);
+	if (r == 0) {
+		void *v = u->additional_gids;
 
-		u->additional_gids = calloc(n + 1, sizeof(*u->additional_gids));
-		r = u->additional_gids ? 0 : oci_nomem(p);
-		for (size_t i = 0; i < n && r == 0; i++) {
-			uint64_t gid = 0;
-
-			oci_push_index(p, i);
-			r = oci_value_uint(p, json_array_get(gids, i), UINT32_MAX, &gid);
-			oci_pop(p);
-			u->additional_gids[i] = (uint32_t)gid;
-		}
-		u->n_additional_gids = n;
-		oci_pop(p);
+		r = oci_get_array(p, user, "additionalGids", sizeof(*u->additional_gids), parse_gid,
+				  NULL, &v, &u->n_additional_gids);
+		u->additional_gids = v;
 	}
 	oci_pop(p);
 	return r;
@@ -126,9 +124,11 @@ static int parse_capabilities(struct oci_parser *p, const json_t *proc, struct o
 	return r;
 }
 
-static int parse_rlimit(struct oci_parser *p, const json_t *e, struct oci_rlimit *rl,
-			const struct oci_rlimit *seen, size_t n_seen)
+/* items[0..i) are the rlimits before: a type may stand only once. */
+static int parse_rlimit(struct oci_parser *p, const json_t *e, void *items, size_t i, void *ctx)
 {
+	const struct oci_rlimit *seen = items;
+	struct oci_rlimit *rl = (struct oci_rlimit *)items + i;
 	_cleanup_free_ char *type = NULL;
 	struct oci_opt_u64 soft = {0}, hard = {0};
 	int r = oci_expect_object(p, e);
@@ -141,8 +141,8 @@ static int parse_rlimit(struct oci_parser *p, const json_t *e, struct oci_rlimit
 	rl->resource = oci_rlimit_from_name(type);
 	if (rl->resource < 0)
 		r = oci_fail(p, "unknown rlimit \"%s\"", type);
-	for (size_t i = 0; i < n_seen && r == 0; i++)
-		if (seen[i].resource == rl->resource)
+	for (size_t j = 0; j < i && r == 0; j++)
+		if (seen[j].resource == rl->resource)
 			r = oci_fail(p, "duplicate rlimit \"%s\"", type);
 	oci_pop(p);
 	if (r == 0)
@@ -163,23 +163,11 @@ static int parse_rlimit(struct oci_parser *p, const json_t *e, struct oci_rlimit
 
 static int parse_rlimits(struct oci_parser *p, const json_t *proc, struct oci_process *out)
 {
-	json_t *arr = NULL;
-	size_t n;
-	int r = oci_enter_array(p, proc, "rlimits", false, &arr);
+	void *v = out->rlimits;
+	int r = oci_get_array(p, proc, "rlimits", sizeof(*out->rlimits), parse_rlimit, NULL, &v,
+			      &out->n_rlimits);
 
-	if (r <= 0)
-		return r;
-	n = json_array_size(arr);
-	out->rlimits = calloc(n + 1, sizeof(*out->rlimits));
-	r = out->rlimits ? 0 : oci_nomem(p);
-	for (size_t i = 0; i < n && r == 0; i++) {
-		oci_push_index(p, i);
-		r = parse_rlimit(p, json_array_get(arr, i), &out->rlimits[i], out->rlimits, i);
-		oci_pop(p);
-		if (r == 0)
-			out->n_rlimits = i + 1;
-	}
-	oci_pop(p);
+	out->rlimits = v;
 	return r;
 }
 

@@ -8,8 +8,10 @@
 
 #include "../lib/cleanup.h"
 
-static int parse_device_rule(struct oci_parser *p, const json_t *e, struct oci_device_rule *d)
+static int parse_device_rule(struct oci_parser *p, const json_t *e, void *items, size_t i,
+			     void *ctx)
 {
+	struct oci_device_rule *d = (struct oci_device_rule *)items + i;
 	_cleanup_free_ char *type = NULL, *access = NULL;
 	struct oci_opt_i64 major = {0}, minor = {0};
 	json_t *allow = json_object_get(e, "allow");
@@ -59,22 +61,11 @@ static int parse_device_rule(struct oci_parser *p, const json_t *e, struct oci_d
 
 static int parse_device_rules(struct oci_parser *p, const json_t *res, struct oci_resources *out)
 {
-	json_t *arr = NULL;
-	size_t n;
-	int r = oci_enter_array(p, res, "devices", false, &arr);
+	void *v = out->devices;
+	int r = oci_get_array(p, res, "devices", sizeof(*out->devices), parse_device_rule, NULL, &v,
+			      &out->n_devices);
 
-	if (r <= 0)
-		return r;
-	n = json_array_size(arr);
-	out->devices = calloc(n + 1, sizeof(*out->devices));
-	r = out->devices ? 0 : oci_nomem(p);
-	for (size_t i = 0; i < n && r == 0; i++) {
-		oci_push_index(p, i);
-		r = parse_device_rule(p, json_array_get(arr, i), &out->devices[i]);
-		oci_pop(p);
-		out->n_devices = i + 1;
-	}
-	oci_pop(p);
+	out->devices = v;
 	return r;
 }
 
@@ -150,33 +141,27 @@ static int parse_pids_block_io(struct oci_parser *p, const json_t *res, struct o
 	return r;
 }
 
+static int parse_hugepage(struct oci_parser *p, const json_t *e, void *items, size_t i, void *ctx)
+{
+	struct oci_hugepage_limit *h = (struct oci_hugepage_limit *)items + i;
+	struct oci_opt_u64 limit = {0};
+	int r = oci_expect_object(p, e);
+
+	if (r == 0)
+		r = oci_get_string(p, e, "pageSize", true, &h->page_size);
+	if (r == 0)
+		r = oci_get_uint(p, e, "limit", true, UINT64_MAX, &limit);
+	h->limit = limit.value;
+	return r;
+}
+
 static int parse_hugepages(struct oci_parser *p, const json_t *res, struct oci_resources *out)
 {
-	json_t *arr = NULL;
-	size_t n;
-	int r = oci_enter_array(p, res, "hugepageLimits", false, &arr);
+	void *v = out->hugepage_limits;
+	int r = oci_get_array(p, res, "hugepageLimits", sizeof(*out->hugepage_limits),
+			      parse_hugepage, NULL, &v, &out->n_hugepage_limits);
 
-	if (r <= 0)
-		return r;
-	n = json_array_size(arr);
-	out->hugepage_limits = calloc(n + 1, sizeof(*out->hugepage_limits));
-	r = out->hugepage_limits ? 0 : oci_nomem(p);
-	for (size_t i = 0; i < n && r == 0; i++) {
-		json_t *e = json_array_get(arr, i);
-		struct oci_hugepage_limit *h = &out->hugepage_limits[i];
-		struct oci_opt_u64 limit = {0};
-
-		oci_push_index(p, i);
-		out->n_hugepage_limits = i + 1;
-		r = oci_expect_object(p, e);
-		if (r == 0)
-			r = oci_get_string(p, e, "pageSize", true, &h->page_size);
-		if (r == 0)
-			r = oci_get_uint(p, e, "limit", true, UINT64_MAX, &limit);
-		h->limit = limit.value;
-		oci_pop(p);
-	}
-	oci_pop(p);
+	out->hugepage_limits = v;
 	return r;
 }
 

@@ -39,8 +39,9 @@ static int64_t operator_from_name(const char *name)
 	return oci_seccomp_operator_from_name(name);
 }
 
-static int parse_arg(struct oci_parser *p, const json_t *e, struct oci_seccomp_arg *a)
+static int parse_arg(struct oci_parser *p, const json_t *e, void *items, size_t i, void *ctx)
 {
+	struct oci_seccomp_arg *a = (struct oci_seccomp_arg *)items + i;
 	struct oci_opt_u64 index = {0}, value = {0}, value_two = {0};
 	int64_t op = 0;
 	int r = oci_expect_object(p, e);
@@ -60,9 +61,10 @@ static int parse_arg(struct oci_parser *p, const json_t *e, struct oci_seccomp_a
 	return r;
 }
 
-static int parse_rule(struct oci_parser *p, const json_t *e, struct oci_seccomp_rule *rule)
+static int parse_rule(struct oci_parser *p, const json_t *e, void *items, size_t i, void *ctx)
 {
-	json_t *arr = NULL;
+	struct oci_seccomp_rule *rule = (struct oci_seccomp_rule *)items + i;
+	void *args = rule->args;
 	int64_t action = 0;
 	int r = oci_expect_object(p, e);
 
@@ -78,20 +80,10 @@ static int parse_rule(struct oci_parser *p, const json_t *e, struct oci_seccomp_
 	rule->action = (uint32_t)action;
 	if (r == 0)
 		r = oci_get_uint(p, e, "errnoRet", false, ERRNO_RET_MAX, &rule->errno_ret);
-	if (r == 0)
-		r = oci_enter_array(p, e, "args", false, &arr);
-	if (r == 1) {
-		size_t n = json_array_size(arr);
-
-		rule->args = calloc(n + 1, sizeof(*rule->args));
-		r = rule->args ? 0 : oci_nomem(p);
-		for (size_t i = 0; i < n && r == 0; i++) {
-			oci_push_index(p, i);
-			r = parse_arg(p, json_array_get(arr, i), &rule->args[i]);
-			oci_pop(p);
-			rule->n_args = i + 1;
-		}
-		oci_pop(p);
+	if (r == 0) {
+		r = oci_get_array(p, e, "args", sizeof(*rule->args), parse_arg, NULL, &args,
+				  &rule->n_args);
+		rule->args = args;
 	}
 	return r;
 }
@@ -152,7 +144,7 @@ static bool no_rules(const json_t *sc)
 
 int oci_parse_seccomp(struct oci_parser *p, const json_t *lx, struct oci_seccomp *out)
 {
-	json_t *sc = NULL, *arr = NULL;
+	json_t *sc = NULL;
 	int64_t action = 0;
 	int r = oci_enter_object(p, lx, "seccomp", false, &sc);
 
@@ -183,20 +175,12 @@ int oci_parse_seccomp(struct oci_parser *p, const json_t *lx, struct oci_seccomp
 		r = oci_get_string(p, sc, "listenerPath", false, &out->listener_path);
 	if (r == 0)
 		r = oci_get_string(p, sc, "listenerMetadata", false, &out->listener_metadata);
-	if (r == 0)
-		r = oci_enter_array(p, sc, "syscalls", false, &arr);
-	if (r == 1) {
-		size_t n = json_array_size(arr);
+	if (r == 0) {
+		void *v = out->syscalls;
 
-		out->syscalls = calloc(n + 1, sizeof(*out->syscalls));
-		r = out->syscalls ? 0 : oci_nomem(p);
-		for (size_t i = 0; i < n && r == 0; i++) {
-			oci_push_index(p, i);
-			out->n_syscalls = i + 1;
-			r = parse_rule(p, json_array_get(arr, i), &out->syscalls[i]);
-			oci_pop(p);
-		}
-		oci_pop(p);
+		r = oci_get_array(p, sc, "syscalls", sizeof(*out->syscalls), parse_rule, NULL, &v,
+				  &out->n_syscalls);
+		out->syscalls = v;
 	}
 	oci_pop(p);
 	return r;
