@@ -22,7 +22,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/signalfd.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -534,18 +533,11 @@ static int give_listener(const struct container *c, int listener, struct moat_er
 /* Wait for the exec'd process, forwarding signals and relaying its pty. */
 static int wait_process(pid_t child, int pty)
 {
-	static const int forwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
 	struct pty_relay relay = {.master = -1};
-	_cleanup_close_ int sfd = -1, pidfd = (int)syscall(SYS_pidfd_open, child, 0);
-	sigset_t mask;
+	_cleanup_close_ int pidfd = (int)syscall(SYS_pidfd_open, child, 0);
+	_cleanup_close_ int sfd = pty_relay_signalfd();
 	int status;
 
-	sigemptyset(&mask);
-	for (size_t i = 0; i < ARRAY_SIZE(forwarded); i++)
-		sigaddset(&mask, forwarded[i]);
-	sigaddset(&mask, SIGWINCH);
-	sigprocmask(SIG_BLOCK, &mask, NULL);
-	sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (pty >= 0)
 		pty_relay_start(&relay, pty);
 	for (;;) {
@@ -559,16 +551,8 @@ static int wait_process(pid_t child, int pty)
 			nfds += pty_relay_pollfds(&relay, &pfd[2]);
 		if (poll(pfd, nfds, -1) < 0 && errno != EINTR)
 			break;
-		if (pfd[1].revents & POLLIN) {
-			struct signalfd_siginfo si;
-
-			while (read(sfd, &si, sizeof(si)) == sizeof(si)) {
-				if (si.ssi_signo == SIGWINCH)
-					pty_relay_resize(&relay);
-				else
-					kill(child, (int)si.ssi_signo);
-			}
-		}
+		if (pfd[1].revents & POLLIN)
+			pty_relay_signals(&relay, sfd, child);
 		if (relay.master >= 0)
 			pty_relay_pump(&relay, &pfd[2]);
 		if (pfd[0].revents & POLLIN)

@@ -3,8 +3,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/ioctl.h>
+#include <sys/signalfd.h>
 #include <unistd.h>
+
+static const int forwarded_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
 
 static int write_all(int fd, const char *buf, ssize_t n)
 {
@@ -27,6 +31,30 @@ void pty_relay_resize(struct pty_relay *relay)
 
 	if (relay->master >= 0 && ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0)
 		ioctl(relay->master, TIOCSWINSZ, &ws);
+}
+
+int pty_relay_signalfd(void)
+{
+	sigset_t mask;
+
+	sigemptyset(&mask);
+	for (size_t i = 0; i < sizeof(forwarded_signals) / sizeof(forwarded_signals[0]); i++)
+		sigaddset(&mask, forwarded_signals[i]);
+	sigaddset(&mask, SIGWINCH);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	return signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+}
+
+void pty_relay_signals(struct pty_relay *relay, int sfd, pid_t pid)
+{
+	struct signalfd_siginfo si;
+
+	while (read(sfd, &si, sizeof(si)) == sizeof(si)) {
+		if (si.ssi_signo == SIGWINCH)
+			pty_relay_resize(relay);
+		else if (pid > 0)
+			kill(pid, (int)si.ssi_signo);
+	}
 }
 
 int pty_relay_start(struct pty_relay *relay, int master)

@@ -4,6 +4,7 @@
 #define MOAT_RUNTIME_PTY_H
 
 #include <poll.h>
+#include <sys/types.h>
 #include <termios.h>
 
 struct pty_relay {
@@ -22,5 +23,13 @@ void pty_relay_pump(struct pty_relay *relay, const struct pollfd *pfd);
 void pty_relay_resize(struct pty_relay *relay);
 /* Drain what the workload wrote last and restore the terminal. */
 void pty_relay_finish(struct pty_relay *relay);
+
+/* Block the signals moat forwards to the workload (SIGINT, SIGTERM, SIGHUP,
+ * SIGQUIT, SIGUSR1, SIGUSR2) and SIGWINCH; a non-blocking signalfd for them,
+ * or -1. */
+int pty_relay_signalfd(void);
+/* Read the signals pending on sfd: SIGWINCH resizes the relay's pty (if it
+ * has one), any other is sent to pid (when pid > 0). */
+void pty_relay_signals(struct pty_relay *relay, int sfd, pid_t pid);
 
 #endif

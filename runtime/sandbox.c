@@ -15,7 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -31,8 +30,6 @@
 #include "pty.h"
 #include "sync.h"
 #include "userns.h"
-
-static const int relayed_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
 
 static int prepare(struct sandbox_config *cfg, struct moat_error *err)
 {
@@ -126,16 +123,9 @@ static int send_mounts(struct sandbox_config *cfg, pid_t child, int sock, struct
 int sandbox_wait(struct sandbox_config *cfg, int sock, pid_t monitor, pid_t init_pid, int pty)
 {
 	struct pty_relay relay = {.master = -1};
-	_cleanup_close_ int sfd = -1;
+	_cleanup_close_ int sfd = pty_relay_signalfd();
 	int code = -1;
-	sigset_t mask;
 
-	sigemptyset(&mask);
-	for (size_t i = 0; i < sizeof(relayed_signals) / sizeof(int); i++)
-		sigaddset(&mask, relayed_signals[i]);
-	sigaddset(&mask, SIGWINCH);
-	sigprocmask(SIG_BLOCK, &mask, NULL);
-	sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (pty >= 0 && pty_relay_start(&relay, pty) < 0)
 		close(pty);
 
@@ -153,16 +143,8 @@ int sandbox_wait(struct sandbox_config *cfg, int sock, pid_t monitor, pid_t init
 				continue;
 			break;
 		}
-		if (pfd[1].revents & POLLIN) {
-			struct signalfd_siginfo si;
-
-			while (read(sfd, &si, sizeof(si)) == sizeof(si)) {
-				if (si.ssi_signo == SIGWINCH)
-					pty_relay_resize(&relay);
-				else if (init_pid > 0)
-					kill(init_pid, (int)si.ssi_signo);
-			}
-		}
+		if (pfd[1].revents & POLLIN)
+			pty_relay_signals(&relay, sfd, init_pid);
 		if (relay.master >= 0)
 			pty_relay_pump(&relay, &pfd[2]);
 		if (pfd[0].revents & (POLLIN | POLLHUP | POLLERR)) {
