@@ -88,6 +88,10 @@ int container_new(const struct oci_globals *g, const char *id, struct container 
 /* Open and lock an existing container and load its state. */
 int container_open(const struct oci_globals *g, const char *id, struct container *c,
 		   struct moat_error *err);
+/* container_open, and ESRCH "container not running" (closed again) when it
+ * is stopped: for the commands that act on a live container (kill, ps). */
+int container_open_running(const struct oci_globals *g, const char *id, struct container *c,
+			   struct moat_error *err);
 void container_close(struct container *c);
 int container_save(struct container *c, struct moat_error *err);
 /* Remove the state directory (the container must be stopped) and close. */

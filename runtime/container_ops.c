@@ -185,13 +185,8 @@ int container_cmd_kill(const struct oci_globals *g, const char *id, const char *
 		moat_error_setx(&err, EINVAL, "unknown signal \"%s\"", sig);
 		return oci_cli_fail(g, &err);
 	}
-	if (container_open(g, id, &c, &err) < 0)
+	if (container_open_running(g, id, &c, &err) < 0)
 		return oci_cli_fail(g, &err);
-	if (container_status(&c) == CONTAINER_STOPPED) {
-		container_close(&c);
-		moat_error_setx(&err, ESRCH, "container not running");
-		return oci_cli_fail(g, &err);
-	}
 	pid = container_init_pid(&c);
 	if (all)
 		signal_all(pid, signo);

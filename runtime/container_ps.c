@@ -177,13 +177,8 @@ int container_cmd_ps(const struct oci_globals *g, const char *id, bool json, cha
 	struct container c;
 	int r;
 
-	if (container_open(g, id, &c, &err) < 0)
+	if (container_open_running(g, id, &c, &err) < 0)
 		return oci_cli_fail(g, &err);
-	if (container_status(&c) == CONTAINER_STOPPED) {
-		container_close(&c);
-		moat_error_setx(&err, ESRCH, "container not running");
-		return oci_cli_fail(g, &err);
-	}
 	r = container_pids(container_init_pid(&c), &pids, &err);
 	container_close(&c);
 	if (r == 0 && json) {

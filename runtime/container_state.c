@@ -165,6 +165,20 @@ int container_open(const struct oci_globals *g, const char *id, struct container
 	return 0;
 }
 
+int container_open_running(const struct oci_globals *g, const char *id, struct container *c,
+			   struct moat_error *err)
+{
+	int r = container_open(g, id, c, err);
+
+	if (r < 0)
+		return r;
+	if (container_status(c) == CONTAINER_STOPPED) {
+		container_close(c);
+		return moat_error_setx(err, ESRCH, "container not running");
+	}
+	return 0;
+}
+
 void container_close(struct container *c)
 {
 	if (c->dir_fd >= 0)
