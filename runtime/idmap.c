@@ -30,20 +30,7 @@
 #include "mounts.h"
 #include "oci_config.h"
 #include "sync.h"
-
-static int write_proc(pid_t pid, const char *name, const char *text, struct moat_error *err)
-{
-	char path[64];
-	_cleanup_close_ int fd = -1;
-	size_t len = strlen(text);
-
-	snprintf(path, sizeof(path), "/proc/%d/%s", pid, name);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0 || write(fd, text, len) != (ssize_t)len)
-		return moat_error_set(err, errno, "write %s ('%.*s')", path,
-				      (int)strcspn(text, "\n"), text);
-	return 0;
-}
+#include "userns.h"
 
 int idmap_userns_fd(const char *uid_map, const char *gid_map, struct moat_error *err)
 {
@@ -60,9 +47,9 @@ int idmap_userns_fd(const char *uid_map, const char *gid_map, struct moat_error 
 		for (;;)
 			pause();
 	}
-	r = write_proc(pid, "uid_map", uid_map, err);
+	r = userns_write_proc(pid, "uid_map", uid_map, err);
 	if (r == 0)
-		r = write_proc(pid, "gid_map", gid_map, err);
+		r = userns_write_proc(pid, "gid_map", gid_map, err);
 	if (r == 0) {
 		snprintf(path, sizeof(path), "/proc/%d/ns/user", pid);
 		fd = open(path, O_RDONLY | O_CLOEXEC);

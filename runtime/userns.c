@@ -119,7 +119,7 @@ int userns_plan(struct sandbox_config *cfg, struct moat_error *err)
 	return 0;
 }
 
-static int write_file(pid_t pid, const char *name, const char *text, struct moat_error *err)
+int userns_write_proc(pid_t pid, const char *name, const char *text, struct moat_error *err)
 {
 	char path[64];
 	_cleanup_close_ int fd = -1;
@@ -130,7 +130,8 @@ static int write_file(pid_t pid, const char *name, const char *text, struct moat
 	if (fd < 0)
 		return moat_error_set(err, errno, "open %s", path);
 	if (write(fd, text, len) != (ssize_t)len)
-		return moat_error_set(err, errno, "write %s ('%s')", path, text);
+		return moat_error_set(err, errno, "write %s ('%.*s')", path,
+				      (int)strcspn(text, "\n"), text);
 	return 0;
 }
 
@@ -144,7 +145,7 @@ int userns_write_maps(pid_t pid, const struct sandbox_config *cfg, struct moat_e
 		snprintf(uid_map, sizeof(uid_map), "%s", cfg->container->uid_map);
 		snprintf(gid_map, sizeof(gid_map), "%s", cfg->container->gid_map);
 		if (!cfg->host_root) {
-			r = write_file(pid, "setgroups", "deny", err);
+			r = userns_write_proc(pid, "setgroups", "deny", err);
 			if (r < 0)
 				return r;
 		}
@@ -163,12 +164,12 @@ int userns_write_maps(pid_t pid, const struct sandbox_config *cfg, struct moat_e
 			 (unsigned)cfg->caller_uid);
 		snprintf(gid_map, sizeof(gid_map), "%u %u 1\n", (unsigned)cfg->inside_gid,
 			 (unsigned)cfg->caller_gid);
-		r = write_file(pid, "setgroups", "deny", err);
+		r = userns_write_proc(pid, "setgroups", "deny", err);
 		if (r < 0)
 			return r;
 	}
-	r = write_file(pid, "uid_map", uid_map, err);
+	r = userns_write_proc(pid, "uid_map", uid_map, err);
 	if (r < 0)
 		return r;
-	return write_file(pid, "gid_map", gid_map, err);
+	return userns_write_proc(pid, "gid_map", gid_map, err);
 }

@@ -36,6 +36,9 @@ size_t userns_root_ranges(bool gids, struct id_range *out, size_t max);
 /* Decide inside ids (fills cfg->inside_uid/gid). Fails when user namespaces are off. */
 int userns_plan(struct sandbox_config *cfg, struct moat_error *err);
 
+/* Write text to /proc/PID/NAME (uid_map, gid_map, setgroups) in one write;
+ * an error names the file and the text's first line. */
+int userns_write_proc(pid_t pid, const char *name, const char *text, struct moat_error *err);
 /* Write uid_map, setgroups and gid_map of pid's user namespace. */
 int userns_write_maps(pid_t pid, const struct sandbox_config *cfg, struct moat_error *err);
 
