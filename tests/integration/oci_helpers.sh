@@ -13,14 +13,12 @@
 #                         dir to add files (a probe, owned files)
 
 # oci_setup: SKIPs the whole test unless python3 and a static /bin/busybox
-# (busybox-static: it runs in a rootfs with no libraries) are there; sets
-# BUSYBOX, ROOT (the state root, $T/state), OCI (moat --root ROOT with a
-# time limit) and SPEC_ARGS (`moat spec --rootless` unless root).
+# are there (need_static_busybox); sets BUSYBOX, ROOT (the state root,
+# $T/state), OCI (moat --root ROOT with a time limit) and SPEC_ARGS
+# (`moat spec --rootless` unless root).
 oci_setup() {
 	need python3 || { skip "$TEST_FILE" "python3 not installed"; finish; }
-	BUSYBOX=/bin/busybox
-	[ -x "$BUSYBOX" ] && ! ldd "$BUSYBOX" >/dev/null 2>&1 ||
-		{ skip "$TEST_FILE" "a static /bin/busybox (busybox-static) is needed"; finish; }
+	need_static_busybox
 	ROOT=$T/state
 	OCI=(timeout -k 5 "$MOAT_TIMEOUT" "$MOAT" --root "$ROOT")
 	SPEC_ARGS=()

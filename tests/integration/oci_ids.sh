@@ -31,6 +31,7 @@ cc -static -O1 -D_GNU_SOURCE -o "$PROBE" "$(dirname "$0")/../escape/uid0_host_fi
 # /owned1000 (root) or /mine (unprivileged); bind(dest, src, *opts, **extra)
 # adds a bind mount.
 OCI_APPLETS=(sh cat sleep stat touch id)
+# shellcheck disable=SC2317 # called by make_bundle
 add_files() {
 	[ -z "$PROBE" ] || cp "$PROBE" "$1/bin/probe" || return 1
 	if is_root; then
