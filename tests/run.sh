@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Everything that tests `moat do` beyond the unit tests: the differential
-# syscall suite, every tests/integration/*.sh and the escape suite; first as
+# syscall suite, every tests/integration/*.sh (but helpers.sh and the
+# *_helpers.sh the suites source) and the escape suite; first as
 # the invoking user and then, when that is root, again as uid/gid 65534
 # (setpriv --reuid=65534 --regid=65534 --clear-groups).
 #
@@ -78,7 +79,7 @@ all_suites() {
 	shift 3
 	run_suite syscalls "$who" "$@" bash "$t/syscalls/run.sh" "$b"
 	for f in "$t"/integration/*.sh; do
-		[ "$(basename "$f")" = helpers.sh ] && continue
+		case $(basename "$f") in helpers.sh | *_helpers.sh) continue ;; esac
 		run_suite "integration/$(basename "$f" .sh)" "$who" "$@" bash "$f" "$b"
 	done
 	run_suite escape "$who" "$@" bash "$t/escape/run.sh" "$b"

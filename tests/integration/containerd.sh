@@ -16,6 +16,7 @@
 # Rootless containerd needs rootlesskit (containerd-rootless.sh): not set up
 # here, so as an unprivileged user the suite SKIPs.
 . "$(dirname "$0")/helpers.sh" "$@"
+. "$(dirname "$0")/engine_helpers.sh"
 
 need containerd ctr containerd-shim-runc-v2 python3 script || {
 	skip containerd "containerd, ctr, containerd-shim-runc-v2, python3 or script not installed (scripts/deps.sh)"
@@ -25,16 +26,13 @@ is_root || {
 	skip containerd "containerd runs as root here; rootless containerd needs rootlesskit, not set up"
 	finish
 }
-BUSYBOX=/bin/busybox
-[ -x "$BUSYBOX" ] && ! ldd "$BUSYBOX" >/dev/null 2>&1 ||
-	{ skip containerd "a static /bin/busybox (busybox-static) is needed"; finish; }
+need_static_busybox
 
 CT=$T/containerd
 SOCK=$CT/containerd.sock
 NS=moat-test
 IMG=localhost/moat-test-busybox:latest
-mkdir -p "$CT/image/bin" "$CT/image/proc" "$CT/image/dev" "$CT/image/sys" "$CT/image/tmp" \
-	"$CT/fifo" "$CT/moat-state"
+mkdir -p "$CT/fifo" "$CT/moat-state"
 CTR=(timeout -k 5 "$MOAT_TIMEOUT" ctr -a "$SOCK" -n "$NS")
 RUN=(run --snapshotter native --runc-binary "$MOAT" --runc-root "$CT/moat-state" --fifo-dir "$CT/fifo")
 run_before=$(find /run/containerd 2>/dev/null | sort)
@@ -66,13 +64,7 @@ containerd_cleanup() {
 			"${CTR[@]}" containers rm "$c" >/dev/null 2>&1
 		done
 		"${CTR[@]}" images rm "$IMG" >/dev/null 2>&1
-		kill "$containerd_pid" 2>/dev/null
-		for _ in $(seq 100); do
-			kill -0 "$containerd_pid" 2>/dev/null || break
-			sleep 0.1
-		done
-		kill -9 "$containerd_pid" 2>/dev/null
-		wait "$containerd_pid" 2>/dev/null
+		stop_daemon "$containerd_pid" 100
 	fi
 	containerd_pid=
 	# /run/containerd and its subdirectories, if this test made them
@@ -85,21 +77,10 @@ trap 'containerd_cleanup; _cleanup' EXIT
 
 containerd --config "$CT/config.toml" >"$T/containerd.log" 2>&1 &
 containerd_pid=$!
-for _ in $(seq 100); do
-	"${CTR[@]}" version >/dev/null 2>&1 && break
-	sleep 0.1
-done
-if ! "${CTR[@]}" version >/dev/null 2>&1; then
-	fail containerd_start "$(tail -n 20 "$T/containerd.log")"
-	finish
-fi
-pass containerd_start
+daemon_up containerd_start "$containerd_pid" "$T/containerd.log" 100 "${CTR[@]}" version
 
 # An OCI image archive of the busybox rootfs (one uncompressed layer).
-cp "$BUSYBOX" "$CT/image/bin/busybox"
-for x in $("$BUSYBOX" --list); do
-	[ "$x" = busybox ] || ln -s busybox "$CT/image/bin/$x"
-done
+busybox_image "$CT/image"
 python3 - "$CT/image" "$CT/image.tar" "$IMG" <<'EOF'
 import hashlib, io, json, sys, tarfile
 rootfs, out, ref = sys.argv[1:4]

@@ -14,6 +14,7 @@
 # Rootless docker needs rootlesskit (dockerd-rootless.sh): as an
 # unprivileged user the suite SKIPs.
 . "$(dirname "$0")/helpers.sh" "$@"
+. "$(dirname "$0")/engine_helpers.sh"
 
 need dockerd docker python3 script || {
 	skip docker "dockerd, docker, python3 or script not installed (scripts/deps.sh)"
@@ -23,16 +24,13 @@ is_root || {
 	skip docker "dockerd runs as root here; rootless docker needs rootlesskit, not set up"
 	finish
 }
-BUSYBOX=/bin/busybox
-[ -x "$BUSYBOX" ] && ! ldd "$BUSYBOX" >/dev/null 2>&1 ||
-	{ skip docker "a static /bin/busybox (busybox-static) is needed"; finish; }
+need_static_busybox
 
 DT=$T/docker
 SOCK=$DT/docker.sock
 IMG=localhost/moat-test-busybox:latest
 CGROUP_PARENT=/moat-test-$(basename "$T")
-mkdir -p "$DT/image/bin" "$DT/image/etc" "$DT/image/proc" "$DT/image/dev" "$DT/image/sys" \
-	"$DT/image/tmp"
+mkdir -p "$DT"
 echo '{}' >"$DT/daemon.json"
 DOCKER=(timeout -k 5 "$MOAT_TIMEOUT" docker -H "unix://$SOCK")
 RUN=(--runtime moat --network none)
@@ -51,13 +49,7 @@ docker_cleanup() {
 			"${DOCKER[@]}" rm -f "$c" >/dev/null 2>&1
 		done
 		"${DOCKER[@]}" rmi -f "$IMG" >/dev/null 2>&1
-		kill "$dockerd_pid" 2>/dev/null
-		for _ in $(seq 150); do
-			kill -0 "$dockerd_pid" 2>/dev/null || break
-			sleep 0.1
-		done
-		kill -9 "$dockerd_pid" 2>/dev/null
-		wait "$dockerd_pid" 2>/dev/null
+		stop_daemon "$dockerd_pid" 150
 	fi
 	dockerd_pid=
 	# dockerd bind-mounts its data root onto itself; it unmounts it on exit.
@@ -76,24 +68,11 @@ dockerd --data-root "$DT/data" --exec-root "$DT/exec" -H "unix://$SOCK" \
 	--ip6tables=false --bridge=none --storage-driver vfs --cgroup-parent "$CGROUP_PARENT" \
 	--add-runtime moat="$MOAT" >"$T/dockerd.log" 2>&1 &
 dockerd_pid=$!
-for _ in $(seq 300); do
-	"${DOCKER[@]}" version >/dev/null 2>&1 && break
-	kill -0 "$dockerd_pid" 2>/dev/null || break
-	sleep 0.1
-done
-if ! "${DOCKER[@]}" version >/dev/null 2>&1; then
-	fail dockerd_start "$(tail -n 20 "$T/dockerd.log")"
-	finish
-fi
-pass dockerd_start
+daemon_up dockerd_start "$dockerd_pid" "$T/dockerd.log" 300 "${DOCKER[@]}" version
 run_capture out err rc "${DOCKER[@]}" info --format '{{json .Runtimes}}'
 assert_contains runtime_registered "$out" "\"moat\":{\"path\":\"$MOAT\"" "stderr: $err"
 
-cp "$BUSYBOX" "$DT/image/bin/busybox"
-for x in $("$BUSYBOX" --list); do
-	[ "$x" = busybox ] || ln -s busybox "$DT/image/bin/$x"
-done
-echo "root:x:0:0:root:/root:/bin/sh" >"$DT/image/etc/passwd"
+busybox_image "$DT/image" passwd
 tar -C "$DT/image" --owner=0 --group=0 --numeric-owner -cf "$DT/image.tar" .
 run_capture out err rc "${DOCKER[@]}" import "$DT/image.tar" "$IMG"
 if [ "$rc" != 0 ]; then
@@ -195,25 +174,13 @@ fi
 
 # --- cgroup limits: need linux.resources applied (branch cgroup). The probe:
 # is the container's pid 1 (moat state, under dockerd's runtime root) in a
-# cgroup of its own (docker's cgroupsPath, CGROUP_PARENT/ID)?
-cgroup_of() { # PID CONTROLLER -> path of its cgroup in that v1 hierarchy
-	sed -nE "s/^[0-9]+:([^:]*,)?$2(,[^:]*)?:(.*)/\3/p" "/proc/$1/cgroup" 2>/dev/null
-}
-limit_check() { # NAME CONTROLLER FILE EXPECTED DOCKER-OPTION...
-	local name=$1 ctl=$2 file=$3 want=$4 cid pid path
-	shift 4
-	cid=$("${DOCKER[@]}" run -d "$@" "${RUN[@]}" "$IMG" sleep 1000 2>"$T/.err")
-	pid=$("$MOAT" --root "$DT/exec/runtime-runc/moby" state "$cid" 2>/dev/null |
-		python3 -c 'import json, sys; print(json.load(sys.stdin)["pid"])' 2>/dev/null)
-	path=$(cgroup_of "${pid:-0}" "$ctl")
-	if [ -z "$cid" ] || [ -z "$pid" ]; then
-		fail "$name" "container did not start: $(cat "$T/.err")"
-	elif [[ $path != *"$cid"* ]]; then
-		skip "$name" "moat does not apply linux.resources yet (pid 1 stays in $ctl cgroup ${path:-?}; branch cgroup)"
-	else
-		assert_eq "$name" "$want" "$(cat "/sys/fs/cgroup/$ctl$path/$file" 2>/dev/null)" "cgroup $path"
-	fi
-	[ -n "$cid" ] && "${DOCKER[@]}" rm -f "$cid" >/dev/null 2>&1
+# cgroup of its own (docker's cgroupsPath, CGROUP_PARENT/ID)? limit_check:
+# engine_helpers.sh.
+ENGINE=("${DOCKER[@]}")
+ENGINE_RM=(rm -f)
+engine_init_pid() {
+	"$MOAT" --root "$DT/exec/runtime-runc/moby" state "$1" 2>/dev/null |
+		python3 -c 'import json, sys; print(json.load(sys.stdin)["pid"])' 2>/dev/null
 }
 limit_check memory_limit memory memory.limit_in_bytes 67108864 --memory 64m
 limit_check pids_limit pids pids.max 42 --pids-limit 42

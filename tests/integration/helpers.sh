@@ -1,6 +1,8 @@
 # Shared helpers for tests/integration/*.sh. A test file starts with
 #   . "$(dirname "$0")/helpers.sh" "$@"
 # and is run as: bash tests/integration/NAME.sh <build-dir>
+# (the OCI tests then source oci_helpers.sh, the engine tests
+# engine_helpers.sh; tests/run.sh runs neither kind of file as a test).
 #
 # Each check prints "PASS name", "FAIL name" (with details indented below)
 # or "SKIP name: reason"; `finish` prints "N passed, N failed, N skipped" and
@@ -83,6 +85,15 @@ need() {
 }
 
 is_root() { [ "$(id -u)" = 0 ]; }
+
+# need_static_busybox: sets BUSYBOX=/bin/busybox, or SKIPs the whole test
+# unless that is busybox-static's binary (it runs in a rootfs with no
+# libraries).
+need_static_busybox() {
+	BUSYBOX=/bin/busybox
+	[ -x "$BUSYBOX" ] && ! ldd "$BUSYBOX" >/dev/null 2>&1 ||
+		{ skip "$TEST_FILE" "a static /bin/busybox (busybox-static) is needed"; finish; }
+}
 
 # moat_do ARGS...: `moat do` with a time limit; status 124 means it hung.
 moat_do() {

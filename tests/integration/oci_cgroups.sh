@@ -6,14 +6,11 @@
 # bad values are refused with nothing left behind, delete removes every
 # directory. Unprivileged: no cgroup without resources, refusal with them.
 . "$(dirname "$0")/helpers.sh" "$@"
+. "$(dirname "$0")/oci_helpers.sh"
 
-need python3 || { skip oci_cgroups "python3 not installed"; finish; }
-BUSYBOX=/bin/busybox
-[ -x "$BUSYBOX" ] && ! ldd "$BUSYBOX" >/dev/null 2>&1 ||
-	{ skip oci_cgroups "a static /bin/busybox (busybox-static) is needed"; finish; }
+oci_setup
 grep -q cgroup /proc/self/mountinfo || { skip oci_cgroups "no cgroup file system mounted"; finish; }
 
-ROOT=$T/state
 # Containers a failed check left behind go before the temp dir does.
 cleanup_containers() {
 	local id
@@ -23,33 +20,14 @@ cleanup_containers() {
 	_cleanup
 }
 trap cleanup_containers EXIT
-OCI=(timeout -k 5 "$MOAT_TIMEOUT" "$MOAT" --root "$ROOT")
-SPEC_ARGS=()
-is_root || SPEC_ARGS=(--rootless)
 # A unique top-level name per run, so that leftovers of one run cannot make
 # another pass, and "nothing left" can be checked in every hierarchy.
 CG=moat-it-cg-$$
 
-# make_bundle DIR PYTHON-STATEMENTS (the document is `d`, resources `res`).
-make_bundle() {
-	local dir=$1 edit=$2 x
-	mkdir -p "$dir/rootfs/bin" "$dir/rootfs/proc" "$dir/rootfs/dev" "$dir/rootfs/sys" \
-		"$dir/rootfs/tmp"
-	cp "$BUSYBOX" "$dir/rootfs/bin/busybox"
-	for x in sh echo cat sleep seq dd head grep true; do
-		ln -sf busybox "$dir/rootfs/bin/$x"
-	done
-	(cd "$dir" && "$MOAT" spec "${SPEC_ARGS[@]}") || return 1
-	python3 - "$dir/config.json" "$edit" <<'EOF'
-import json, sys
-d = json.load(open(sys.argv[1]))
-d["process"]["terminal"] = False
-d.setdefault("linux", {})
-res = d["linux"].setdefault("resources", {})
-exec(sys.argv[2])
-json.dump(d, open(sys.argv[1], "w"), indent=2)
-EOF
-}
+# Bundles: busybox; the edits see linux.resources as `res`.
+OCI_APPLETS=(sh echo cat sleep seq dd head grep true)
+OCI_BUNDLE_PY='d.setdefault("linux", {})
+res = d["linux"].setdefault("resources", {})'
 
 # state_cgroup ID LABEL: the container's directory in the hierarchy LABEL
 # ("memory", "cpu", "" for v2), from state.json.
@@ -140,7 +118,7 @@ if [ -n "$CPUSET" ]; then
 	assert_eq cpuset_parent_copied "$(cat "$CPUSET/cpuset.cpus")" "$(cat "$CPUSET/$CG/cpuset.cpus" 2>&1)"
 fi
 init=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["pid"])' "$ROOT/vals/state.json")
-monitor=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["monitorPid"])' "$ROOT/vals/state.json")
+monitor=$(monitor_pid vals)
 assert_eq init_in_memory_cgroup "$init" "$(cat "$MEM/$CG/vals/cgroup.procs" 2>&1)"
 assert_eq state_records_cgroup "$MEM/$CG/vals" "$(state_cgroup vals memory)"
 # Created, not started: pid 1 alone counts; the monitor, gofer and sentry

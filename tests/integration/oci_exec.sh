@@ -7,50 +7,10 @@
 # the sentry (or an exec's own sentry) dies, runc's errors, nothing left
 # behind. As root with `moat spec`, unprivileged with `moat spec --rootless`.
 . "$(dirname "$0")/helpers.sh" "$@"
+. "$(dirname "$0")/oci_helpers.sh"
 
-need python3 || { skip oci_exec "python3 not installed"; finish; }
-BUSYBOX=/bin/busybox
-[ -x "$BUSYBOX" ] && ! ldd "$BUSYBOX" >/dev/null 2>&1 ||
-	{ skip oci_exec "a static /bin/busybox (busybox-static) is needed"; finish; }
-
-ROOT=$T/state
-OCI=(timeout -k 5 "$MOAT_TIMEOUT" "$MOAT" --root "$ROOT")
-SPEC_ARGS=()
-is_root || SPEC_ARGS=(--rootless)
-
-make_bundle() { # DIR PYTHON-STATEMENTS (the document is `d`)
-	local dir=$1 edit=$2 x
-	mkdir -p "$dir/rootfs/bin" "$dir/rootfs/proc" "$dir/rootfs/dev" "$dir/rootfs/sys" \
-		"$dir/rootfs/tmp"
-	cp "$BUSYBOX" "$dir/rootfs/bin/busybox"
-	for x in sh echo cat sleep ls id grep pwd env ps touch tty kill true; do
-		ln -sf busybox "$dir/rootfs/bin/$x"
-	done
-	(cd "$dir" && "$MOAT" spec "${SPEC_ARGS[@]}") || return 1
-	python3 - "$dir/config.json" "$edit" <<'EOF'
-import json, sys
-d = json.load(open(sys.argv[1]))
-d["process"]["terminal"] = False
-exec(sys.argv[2])
-json.dump(d, open(sys.argv[1], "w"), indent=2)
-EOF
-}
-
-state_field() {
-	"${OCI[@]}" state "$1" 2>/dev/null |
-		python3 -c 'import json, sys; print(json.load(sys.stdin)[sys.argv[1]])' "$2" 2>/dev/null
-}
-
-wait_status() {
-	local i
-	for i in $(seq 100); do
-		[ "$(state_field "$1" status)" = "$2" ] && return 0
-		sleep 0.1
-	done
-	return 1
-}
-
-alive() { kill -0 "$1" 2>/dev/null && ! grep -q '^[^)]*) [ZX]' "/proc/$1/stat" 2>/dev/null; }
+oci_setup
+OCI_APPLETS=(sh echo cat sleep ls id grep pwd env ps touch tty kill true)
 
 wait_gone() { # PID: up to 10 s
 	local i
@@ -80,7 +40,7 @@ echo "host secret" >"$T/secret"
 MOAT_TEST_SECRET=hunter2 run_capture out err rc "${OCI[@]}" run -d -b "$T/b" c1
 assert_eq run_detached 0 "$rc" "stderr: $err"
 INIT=$(state_field c1 pid)
-MONITOR=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["monitorPid"])' "$ROOT/c1/state.json")
+MONITOR=$(monitor_pid c1)
 SENTRY=$(children "$MONITOR" moat-sentry)
 
 # --- output, exit status, signals
@@ -208,31 +168,7 @@ if need script; then
 else
 	skip exec_tty_relayed "script(1) not installed"
 fi
-cat >"$T/recv.py" <<'EOF'
-import array, os, select, socket, sys, time
-s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-s.bind(sys.argv[1])
-s.listen(1)
-c, _ = s.accept()
-msg, anc, _, _ = c.recvmsg(1024, socket.CMSG_LEN(4))
-fds = array.array("i")
-for level, kind, data in anc:
-    fds.frombytes(data[:4])
-out, end = b"", time.time() + 20
-while time.time() < end and b"done" not in out:
-    if select.select([fds[0]], [], [], 0.5)[0]:
-        try:
-            chunk = os.read(fds[0], 4096)
-        except OSError:
-            break
-        if not chunk:
-            break
-        out += chunk
-sys.stdout.write(out.decode(errors="replace"))
-EOF
-python3 "$T/recv.py" "$T/console.sock" >"$T/console.out" 2>&1 &
-recv=$!
-for i in $(seq 50); do [ -S "$T/console.sock" ] && break; sleep 0.1; done
+console_listen "$T/console.sock" "$T/console.out"
 run_capture out err rc "${OCI[@]}" exec -t -d --console-socket "$T/console.sock" c1 sh -c 'tty; echo done'
 assert_eq exec_console_socket 0 "$rc" "stderr: $err"
 wait "$recv"
@@ -307,7 +243,7 @@ wait_status c1 stopped && pass container_dies_with_sentry || fail container_dies
 # --- fail closed: an exec's own sentry dies
 make_bundle "$T/b2" 'd["process"]["args"] = ["sleep", "1000"]'
 "${OCI[@]}" run -d -b "$T/b2" c4 >/dev/null 2>&1
-MONITOR=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["monitorPid"])' "$ROOT/c4/state.json")
+MONITOR=$(monitor_pid c4)
 SENTRY=$(children "$MONITOR" moat-sentry)
 "${OCI[@]}" exec -d --pid-file "$T/exec4.pid" c4 sleep 300 >/dev/null 2>&1
 EPID=$(cat "$T/exec4.pid")

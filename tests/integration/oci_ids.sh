@@ -12,19 +12,13 @@
 # a private mount namespace (`in_ranges`), so the host's /etc/subuid is
 # never touched.
 . "$(dirname "$0")/helpers.sh" "$@"
+. "$(dirname "$0")/oci_helpers.sh"
 
-need python3 || { skip oci_ids "python3 not installed"; finish; }
+oci_setup
 # in_ranges and the ramfs checks need private mount namespaces.
 is_root && ! need unshare && { skip oci_ids "unshare (util-linux) not installed"; finish; }
-BUSYBOX=/bin/busybox
-[ -x "$BUSYBOX" ] && ! ldd "$BUSYBOX" >/dev/null 2>&1 ||
-	{ skip oci_ids "a static /bin/busybox (busybox-static) is needed"; finish; }
 
-ROOT=$T/state
 ROOT2=$T/state2
-OCI=(timeout -k 5 "$MOAT_TIMEOUT" "$MOAT" --root "$ROOT")
-SPEC_ARGS=()
-is_root || SPEC_ARGS=(--rootless)
 ME=$(id -u)
 REG=/run/moat-ids
 
@@ -33,42 +27,28 @@ PROBE=$T/probe
 cc -static -O1 -D_GNU_SOURCE -o "$PROBE" "$(dirname "$0")/../escape/uid0_host_files.c" \
 	>"$T/probe.log" 2>&1 || PROBE=
 
-# make_bundle DIR PYTHON-STATEMENTS: a busybox rootfs (writable) with /owned0
-# and /owned1000 (root) or /mine (unprivileged), `moat spec`'s config.json
-# edited by the statements (the document is `d`).
-make_bundle() {
-	local dir=$1 edit=$2 x
-	mkdir -p "$dir/rootfs/bin" "$dir/rootfs/proc" "$dir/rootfs/dev" "$dir/rootfs/sys" \
-		"$dir/rootfs/tmp"
-	cp "$BUSYBOX" "$dir/rootfs/bin/busybox"
-	[ -n "$PROBE" ] && cp "$PROBE" "$dir/rootfs/bin/probe"
-	for x in sh cat sleep stat touch id; do
-		ln -sf busybox "$dir/rootfs/bin/$x"
-	done
+# Bundles: a busybox rootfs (writable) with the probe and /owned0 and
+# /owned1000 (root) or /mine (unprivileged); bind(dest, src, *opts, **extra)
+# adds a bind mount.
+OCI_APPLETS=(sh cat sleep stat touch id)
+# shellcheck disable=SC2317 # called by make_bundle
+add_files() {
+	[ -z "$PROBE" ] || cp "$PROBE" "$1/bin/probe" || return 1
 	if is_root; then
-		touch "$dir/rootfs/owned0" "$dir/rootfs/owned1000"
-		chown 1000:1000 "$dir/rootfs/owned1000"
+		touch "$1/owned0" "$1/owned1000" && chown 1000:1000 "$1/owned1000"
 	else
-		touch "$dir/rootfs/mine"
+		touch "$1/mine"
 	fi
-	(cd "$dir" && "$MOAT" spec "${SPEC_ARGS[@]}") || return 1
-	python3 - "$dir/config.json" "$edit" <<'EOF'
-import json, sys
-d = json.load(open(sys.argv[1]))
-d["process"]["terminal"] = False
-d["root"]["readonly"] = False
+}
+OCI_ROOTFS_EXTRA=add_files
+OCI_BUNDLE_PY='d["root"]["readonly"] = False
 def bind(dest, src, *opts, **extra):
     m = {"destination": dest, "type": "bind", "source": src, "options": ["rbind", *opts]}
     m.update(extra)
-    d["mounts"].append(m)
-exec(sys.argv[2])
-json.dump(d, open(sys.argv[1], "w"), indent=2)
-EOF
-}
+    d["mounts"].append(m)'
 
 # json FILE EXPR: a Python expression over the document `d`.
 json() { python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2" 2>/dev/null; }
-state_pid() { "${OCI[@]}" state "$1" 2>/dev/null | python3 -c 'import json, sys; print(json.load(sys.stdin)["pid"])' 2>/dev/null; }
 host_uid_of() { json "$1/$2/state.json" 'd["idMappings"]["uidMappings"][0]["hostID"]'; }
 
 # in_ranges SUBUID-LINE SUBGID-LINE CMD...: CMD in a private mount namespace
@@ -124,7 +104,7 @@ bind("/vol", sys.argv[1].rsplit("/", 2)[0] + "/vol", "rw")' || fail u1000_bundle
 	# --- on the host, the container's uid 0 is its range's first id, not 0
 	make_bundle "$T/sleep" 'd["process"]["args"] = ["sleep", "1000"]' || fail sleep_bundle
 	run_capture out err rc "${OCI[@]}" create -b "$T/sleep" s1
-	pid=$(state_pid s1)
+	pid=$(state_field s1 pid)
 	hid=$(host_uid_of "$ROOT" s1)
 	huid=$(awk '/^Uid:/ {print $2}' "/proc/$pid/status" 2>/dev/null)
 	assert_eq host_uid_is_the_range "$hid" "$huid" "stderr: $err"

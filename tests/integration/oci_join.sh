@@ -5,45 +5,19 @@
 # namespace of the wrong type is refused with the field named and nothing
 # left behind.
 . "$(dirname "$0")/helpers.sh" "$@"
+. "$(dirname "$0")/oci_helpers.sh"
 
-need python3 || { skip oci_join "python3 not installed"; finish; }
-BUSYBOX=/bin/busybox
-[ -x "$BUSYBOX" ] && ! ldd "$BUSYBOX" >/dev/null 2>&1 ||
-	{ skip oci_join "a static /bin/busybox (busybox-static) is needed"; finish; }
+oci_setup
 need unshare || { skip oci_join "unshare (util-linux) is needed"; finish; }
 
-ROOT=$T/state
-OCI=(timeout -k 5 "$MOAT_TIMEOUT" "$MOAT" --root "$ROOT")
-SPEC_ARGS=()
-is_root || SPEC_ARGS=(--rootless)
-
-# make_bundle DIR PYTHON-STATEMENTS (the document is `d`), as oci_lifecycle.sh.
-make_bundle() {
-	local dir=$1 edit=$2 x
-	mkdir -p "$dir/rootfs/bin" "$dir/rootfs/proc" "$dir/rootfs/dev" "$dir/rootfs/sys" \
-		"$dir/rootfs/tmp"
-	cp "$BUSYBOX" "$dir/rootfs/bin/busybox"
-	for x in sh cat sleep readlink hostname ls; do
-		ln -sf busybox "$dir/rootfs/bin/$x"
-	done
-	(cd "$dir" && "$MOAT" spec "${SPEC_ARGS[@]}") || return 1
-	python3 - "$dir/config.json" "$edit" <<'PY'
-import json, sys
-d = json.load(open(sys.argv[1]))
-d["process"]["terminal"] = False
-def join(kind, path):
+# Bundles: busybox; join(kind, path) puts a namespace with a path in place
+# of the spec's one of that kind.
+OCI_APPLETS=(sh cat sleep readlink hostname ls)
+OCI_BUNDLE_PY='def join(kind, path):
     ns = d["linux"]["namespaces"]
-    ns[:] = [n for n in ns if n["type"] != kind] + [{"type": kind, "path": path}]
-exec(sys.argv[2])
-json.dump(d, open(sys.argv[1], "w"), indent=2)
-PY
-}
+    ns[:] = [n for n in ns if n["type"] != kind] + [{"type": kind, "path": path}]'
 
 nsino() { stat -L -c %i "$1"; }
-status_of() {
-	"${OCI[@]}" state "$1" 2>/dev/null |
-		python3 -c 'import json, sys; print(json.load(sys.stdin)["status"])' 2>/dev/null
-}
 left_behind() { [ -e "$ROOT/$1" ] && echo "state dir $ROOT/$1 left behind"; }
 
 # --- errors first (they need no namespace of our own) -------------------------
@@ -96,7 +70,7 @@ d.pop(\"hostname\", None)
 d[\"process\"][\"args\"] = [\"sh\", \"-c\", \"readlink /proc/self/ns/net; readlink /proc/self/ns/ipc; hostname; sleep 30\"]"
 run_capture out err rc "${OCI[@]}" run -d -b "$T/j" j1
 assert_eq join_run_detached 0 "$rc" "stderr: $err"
-for _ in $(seq 50); do [ "$(status_of j1)" = running ] && break; sleep 0.1; done
+wait_status j1 running
 run_capture out err rc "${OCI[@]}" exec j1 sh -c 'readlink /proc/self/ns/net; readlink /proc/self/ns/ipc; hostname'
 assert_contains exec_joined_netns "$out" "net:[$(nsino "$T/net")]" "stderr: $err"
 assert_contains exec_joined_ipc "$out" "ipc:[$(nsino "$T/ipc")]" "stderr: $err"

@@ -4,55 +4,10 @@
 # malformed config.json, missing rootfs), and nothing left behind. As root
 # with `moat spec`, unprivileged with `moat spec --rootless`.
 . "$(dirname "$0")/helpers.sh" "$@"
+. "$(dirname "$0")/oci_helpers.sh"
 
-need python3 || { skip oci_lifecycle "python3 not installed"; finish; }
-# busybox-static's binary runs in a rootfs with no libraries.
-BUSYBOX=/bin/busybox
-[ -x "$BUSYBOX" ] && ! ldd "$BUSYBOX" >/dev/null 2>&1 ||
-	{ skip oci_lifecycle "a static /bin/busybox (busybox-static) is needed"; finish; }
-
-ROOT=$T/state
-OCI=(timeout -k 5 "$MOAT_TIMEOUT" "$MOAT" --root "$ROOT")
-SPEC_ARGS=()
-is_root || SPEC_ARGS=(--rootless)
-
-# make_bundle DIR PYTHON-STATEMENTS: a busybox rootfs and `moat spec`'s
-# config.json (no terminal), edited by the statements (the document is `d`).
-make_bundle() {
-	local dir=$1 edit=$2 x
-	mkdir -p "$dir/rootfs/bin" "$dir/rootfs/proc" "$dir/rootfs/dev" "$dir/rootfs/sys" \
-		"$dir/rootfs/tmp"
-	cp "$BUSYBOX" "$dir/rootfs/bin/busybox"
-	for x in sh echo cat sleep ls id grep hostname pwd env; do
-		ln -sf busybox "$dir/rootfs/bin/$x"
-	done
-	(cd "$dir" && "$MOAT" spec "${SPEC_ARGS[@]}") || return 1
-	python3 - "$dir/config.json" "$edit" <<'EOF'
-import json, sys
-d = json.load(open(sys.argv[1]))
-d["process"]["terminal"] = False
-exec(sys.argv[2])
-json.dump(d, open(sys.argv[1], "w"), indent=2)
-EOF
-}
-
-# state_field ID FIELD: one field of `moat state ID` ("" when it fails).
-state_field() {
-	"${OCI[@]}" state "$1" 2>/dev/null |
-		python3 -c 'import json, sys; print(json.load(sys.stdin)[sys.argv[1]])' "$2" 2>/dev/null
-}
-
-# wait_status ID STATUS: up to 10 s for the container to reach STATUS.
-wait_status() {
-	local i
-	for i in $(seq 100); do
-		[ "$(state_field "$1" status)" = "$2" ] && return 0
-		sleep 0.1
-	done
-	return 1
-}
-
-alive() { kill -0 "$1" 2>/dev/null && ! grep -q '^[^)]*) [ZX]' "/proc/$1/stat" 2>/dev/null; }
+oci_setup
+OCI_APPLETS=(sh echo cat sleep ls id grep hostname pwd env)
 
 # --- run: the exit status, stdout, the bundle's env, hostname, cwd, trapping
 make_bundle "$T/run" 'd["process"]["args"] = ["sh", "-c", "echo hello; echo HOST=$(hostname); echo FOO=$FOO; pwd; id -u; grep ^Seccomp: /proc/self/status; exit 3"]
@@ -91,8 +46,7 @@ assert_eq create_status_0 0 "$rc" "stderr: $err"
 assert_eq create_quiet "" "$out"
 assert_eq state_created created "$(state_field c1 status)"
 pid=$(state_field c1 pid)
-monitor=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["monitorPid"])' \
-	"$ROOT/c1/state.json" 2>/dev/null)
+monitor=$(monitor_pid c1)
 # --pid-file names the monitor: the process an engine's subreaper reaps, whose
 # exit status is the container's (pid 1 is the monitor's child, not the engine's).
 assert_eq pid_file_is_monitor "$monitor" "$(cat "$T/life.pid" 2>/dev/null)"
@@ -204,31 +158,7 @@ assert_eq tty_without_socket_1 1 "$rc"
 assert_contains tty_without_socket_message "$err" "console socket"
 
 # --- process.terminal: the pty master goes to --console-socket (SCM_RIGHTS)
-cat >"$T/recv.py" <<'EOF'
-import array, os, select, socket, sys, time
-s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-s.bind(sys.argv[1])
-s.listen(1)
-c, _ = s.accept()
-msg, anc, _, _ = c.recvmsg(1024, socket.CMSG_LEN(4))
-fds = array.array("i")
-for level, kind, data in anc:
-    fds.frombytes(data[:4])
-out, end = b"", time.time() + 20
-while time.time() < end and b"done" not in out:
-    if select.select([fds[0]], [], [], 0.5)[0]:
-        try:
-            chunk = os.read(fds[0], 4096)
-        except OSError:
-            break
-        if not chunk:
-            break
-        out += chunk
-sys.stdout.write(out.decode(errors="replace"))
-EOF
-python3 "$T/recv.py" "$T/console.sock" >"$T/console.out" 2>&1 &
-recv=$!
-for i in $(seq 50); do [ -S "$T/console.sock" ] && break; sleep 0.1; done
+console_listen "$T/console.sock" "$T/console.out"
 run_capture out err rc "${OCI[@]}" create -b "$T/tty" --console-socket "$T/console.sock" t2
 assert_eq console_socket_create 0 "$rc" "stderr: $err"
 run_capture out err rc "${OCI[@]}" start t2

@@ -6,16 +6,9 @@
 # the createContainer / startContainer hooks. As root with `moat spec`,
 # unprivileged with `moat spec --rootless`.
 . "$(dirname "$0")/helpers.sh" "$@"
+. "$(dirname "$0")/oci_helpers.sh"
 
-need python3 || { skip oci_process "python3 not installed"; finish; }
-BUSYBOX=/bin/busybox
-[ -x "$BUSYBOX" ] && ! ldd "$BUSYBOX" >/dev/null 2>&1 ||
-	{ skip oci_process "a static /bin/busybox (busybox-static) is needed"; finish; }
-
-ROOT=$T/state
-OCI=(timeout -k 5 "$MOAT_TIMEOUT" "$MOAT" --root "$ROOT")
-SPEC_ARGS=()
-is_root || SPEC_ARGS=(--rootless)
+oci_setup
 
 # A static helper for what busybox cannot do: drop every capability, then
 # open a file (was the sentry's cached view of the credentials refreshed?).
@@ -47,41 +40,19 @@ EOF
 	cc -static -O -o "$T/probe" "$T/probe.c" 2>"$T/probe.log" && PROBE=$T/probe
 fi
 
-# make_bundle DIR PYTHON-STATEMENTS: a busybox rootfs and `moat spec`'s
-# config.json (no terminal, a tmpfs on /tmp), edited by the statements (the
-# document is `d`).
-make_bundle() {
-	local dir=$1 edit=$2 x
-	mkdir -p "$dir/rootfs/bin" "$dir/rootfs/proc" "$dir/rootfs/dev" "$dir/rootfs/sys" \
-		"$dir/rootfs/tmp"
-	cp "$BUSYBOX" "$dir/rootfs/bin/busybox"
-	[ -n "$PROBE" ] && cp "$PROBE" "$dir/rootfs/bin/probe"
-	for x in sh echo cat sleep ls id grep hostname touch chmod chown stat mkdir mount umask \
-		true false; do
-		ln -sf busybox "$dir/rootfs/bin/$x"
-	done
-	(cd "$dir" && "$MOAT" spec "${SPEC_ARGS[@]}") || return 1
-	python3 - "$dir/config.json" "$edit" <<'EOF'
-import json, sys
-d = json.load(open(sys.argv[1]))
-d["process"]["terminal"] = False
-d["mounts"].append({"destination": "/tmp", "type": "tmpfs", "source": "tmpfs",
+# Bundles: busybox and the probe, a tmpfs on /tmp; caps(...) sets every
+# capability set, ns(kind) adds a namespace.
+OCI_APPLETS=(sh echo cat sleep ls id grep hostname touch chmod chown stat mkdir mount umask
+	true false)
+add_probe() { [ -z "$PROBE" ] || cp "$PROBE" "$1/bin/probe"; }
+OCI_ROOTFS_EXTRA=add_probe
+OCI_BUNDLE_PY='d["mounts"].append({"destination": "/tmp", "type": "tmpfs", "source": "tmpfs",
                     "options": ["nosuid", "nodev", "mode=1777"]})
 def caps(*names, sets=("bounding", "effective", "permitted", "inheritable", "ambient")):
     d["process"]["capabilities"] = {s: list(names) for s in sets}
 def ns(kind):
     if not any(n["type"] == kind for n in d["linux"]["namespaces"]):
-        d["linux"]["namespaces"].append({"type": kind})
-exec(sys.argv[2])
-json.dump(d, open(sys.argv[1], "w"), indent=2)
-EOF
-}
-
-# run_bundle NAME EDIT: make a bundle and `moat run` it; out/err/rc are set.
-run_bundle() {
-	make_bundle "$T/$1" "$2" || fail "$1_bundle"
-	run_capture out err rc "${OCI[@]}" run -b "$T/$1" "$1"
-}
+        d["linux"]["namespaces"].append({"type": kind})'
 
 capline() { printf '%s\n' "$out" | grep "^$1:" | cut -f2; }
 
@@ -268,21 +239,15 @@ d["linux"]["sysctl"] = {"kernel.domainname": "from.sysctl"}
 d["process"]["args"] = ["cat", "/proc/sys/kernel/domainname"]'
 assert_eq sysctl_domainname from.sysctl "$out" "stderr: $err"
 
-sysctl_refused() { # NAME EDIT MESSAGE
-	run_bundle "$1" "$2"
-	assert_eq "$1_status_1" 1 "$rc" "out: $out"
-	assert_contains "$1_message" "$err" "$3"
-	[ ! -e "$ROOT/$1" ] && pass "$1_no_state" || fail "$1_no_state"
-}
-sysctl_refused sysctl_host_key 'd["linux"]["sysctl"] = {"kernel.pid_max": "4096"}' \
+assert_refused sysctl_host_key 'd["linux"]["sysctl"] = {"kernel.pid_max": "4096"}' \
 	'linux.sysctl: "kernel.pid_max" is not in a separate kernel namespace'
-sysctl_refused sysctl_net_host 'd["linux"]["namespaces"] = [n for n in d["linux"]["namespaces"] if n["type"] != "network"]
+assert_refused sysctl_net_host 'd["linux"]["namespaces"] = [n for n in d["linux"]["namespaces"] if n["type"] != "network"]
 d["linux"]["sysctl"] = {"net.ipv4.ip_forward": "1"}' \
 	'linux.sysctl: "net.ipv4.ip_forward" is not allowed in the host'"'"'s network namespace'
-sysctl_refused sysctl_hostname 'ns("uts")
+assert_refused sysctl_hostname 'ns("uts")
 d["linux"]["sysctl"] = {"kernel.hostname": "x"}' \
 	'"kernel.hostname" is not allowed as it conflicts with the hostname field'
-sysctl_refused sysctl_dotdot 'ns("network")
+assert_refused sysctl_dotdot 'ns("network")
 d["linux"]["sysctl"] = {"net/../kernel/pid_max": "1"}' \
 	'linux.sysctl: key "net/../kernel/pid_max" is not valid'
 

@@ -3,39 +3,11 @@
 # processes; not moat's monitor, gofer or sentry) as host pids, in JSON or
 # as ps(1)'s table filtered to them; runc's errors. As root and unprivileged.
 . "$(dirname "$0")/helpers.sh" "$@"
+. "$(dirname "$0")/oci_helpers.sh"
 
 need python3 ps || { skip oci_ps "python3 and ps(1) are needed"; finish; }
-BUSYBOX=/bin/busybox
-[ -x "$BUSYBOX" ] && ! ldd "$BUSYBOX" >/dev/null 2>&1 ||
-	{ skip oci_ps "a static /bin/busybox (busybox-static) is needed"; finish; }
-
-ROOT=$T/state
-OCI=(timeout -k 5 "$MOAT_TIMEOUT" "$MOAT" --root "$ROOT")
-SPEC_ARGS=()
-is_root || SPEC_ARGS=(--rootless)
-
-make_bundle() { # DIR PYTHON-STATEMENTS (the document is `d`)
-	local dir=$1 edit=$2 x
-	mkdir -p "$dir/rootfs/bin" "$dir/rootfs/proc" "$dir/rootfs/dev" "$dir/rootfs/sys" \
-		"$dir/rootfs/tmp"
-	cp "$BUSYBOX" "$dir/rootfs/bin/busybox"
-	for x in sh sleep true; do
-		ln -sf busybox "$dir/rootfs/bin/$x"
-	done
-	(cd "$dir" && "$MOAT" spec "${SPEC_ARGS[@]}") || return 1
-	python3 - "$dir/config.json" "$edit" <<'EOF'
-import json, sys
-d = json.load(open(sys.argv[1]))
-d["process"]["terminal"] = False
-exec(sys.argv[2])
-json.dump(d, open(sys.argv[1], "w"), indent=2)
-EOF
-}
-
-state_field() {
-	"${OCI[@]}" state "$1" 2>/dev/null |
-		python3 -c 'import json, sys; print(json.load(sys.stdin)[sys.argv[1]])' "$2" 2>/dev/null
-}
+oci_setup
+OCI_APPLETS=(sh sleep true)
 
 # json_has JSON PID: is PID in the JSON array?
 json_has() { python3 -c 'import json,sys; sys.exit(int(sys.argv[2]) not in json.loads(sys.argv[1]))' "$1" "$2"; }
@@ -44,7 +16,7 @@ make_bundle "$T/b" 'd["process"]["args"] = ["sh", "-c", "sleep 1001 & sleep 1002
 run_capture out err rc "${OCI[@]}" run -d -b "$T/b" p1
 assert_eq run_detached 0 "$rc" "stderr: $err"
 INIT=$(state_field p1 pid)
-MONITOR=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["monitorPid"])' "$ROOT/p1/state.json")
+MONITOR=$(monitor_pid p1)
 for i in $(seq 50); do pgrep -f "sleep 1002" >/dev/null && break; sleep 0.1; done
 "${OCI[@]}" exec -d --pid-file "$T/exec.pid" p1 sleep 1003 >/dev/null 2>&1
 EPID=$(cat "$T/exec.pid" 2>/dev/null)
@@ -90,7 +62,7 @@ assert_eq ps_bad_format_1 1 "$rc"
 assert_contains ps_bad_format_message "$err" 'invalid format option "yaml"'
 make_bundle "$T/short" 'd["process"]["args"] = ["true"]'
 "${OCI[@]}" run -d -b "$T/short" p2 >/dev/null 2>&1
-for i in $(seq 100); do [ "$(state_field p2 status)" = stopped ] && break; sleep 0.1; done
+wait_status p2 stopped
 run_capture out err rc "${OCI[@]}" ps p2
 assert_eq ps_stopped_1 1 "$rc"
 assert_eq ps_stopped_message "moat: container not running" "$err"
@@ -101,7 +73,8 @@ assert_eq ps_stopped_message "moat: container not running" "$err"
 assert_eq root_empty "" "$(ls -A "$ROOT")"
 left=$(pgrep -f -- "--root $ROOT" || true)
 assert_eq no_processes_left "" "$left" "$(ps -o pid,args -p "${left:-1}" 2>/dev/null)"
-alive() { kill -0 "$1" 2>/dev/null; }
-for i in $(seq 50); do alive "$EPID" || break; sleep 0.1; done
-alive "$EPID" && fail exec_process_gone "$EPID" || pass exec_process_gone
+# Gone, not even a zombie left.
+exists() { kill -0 "$1" 2>/dev/null; }
+for i in $(seq 50); do exists "$EPID" || break; sleep 0.1; done
+exists "$EPID" && fail exec_process_gone "$EPID" || pass exec_process_gone
 finish

@@ -4,16 +4,9 @@
 # and without noNewPrivileges; SCMP_ACT_NOTIFY and listenerPath are refused.
 # As root with `moat spec`, unprivileged with `moat spec --rootless`.
 . "$(dirname "$0")/helpers.sh" "$@"
+. "$(dirname "$0")/oci_helpers.sh"
 
-need python3 || { skip oci_seccomp "python3 not installed"; finish; }
-BUSYBOX=/bin/busybox
-[ -x "$BUSYBOX" ] && ! ldd "$BUSYBOX" >/dev/null 2>&1 ||
-	{ skip oci_seccomp "a static /bin/busybox (busybox-static) is needed"; finish; }
-
-ROOT=$T/state
-OCI=(timeout -k 5 "$MOAT_TIMEOUT" "$MOAT" --root "$ROOT")
-SPEC_ARGS=()
-is_root || SPEC_ARGS=(--rootless)
+oci_setup
 
 # busybox calls getppid but never getpid: a static probe that does.
 GETPID=
@@ -22,36 +15,16 @@ if need cc; then
 	cc -static -O -o "$T/getpid" "$T/getpid.c" 2>"$T/getpid.log" && GETPID=$T/getpid
 fi
 
-# make_bundle DIR PYTHON-STATEMENTS (the document is `d`; profile(...)
-# sets linux.seccomp).
-make_bundle() {
-	local dir=$1 edit=$2 x
-	mkdir -p "$dir/rootfs/bin" "$dir/rootfs/proc" "$dir/rootfs/dev" "$dir/rootfs/sys" \
-		"$dir/rootfs/tmp"
-	cp "$BUSYBOX" "$dir/rootfs/bin/busybox"
-	[ -n "$GETPID" ] && cp "$GETPID" "$dir/rootfs/bin/getpid"
-	for x in sh echo cat ls grep mkdir rmdir touch mount stat true sleep; do
-		ln -sf busybox "$dir/rootfs/bin/$x"
-	done
-	(cd "$dir" && "$MOAT" spec "${SPEC_ARGS[@]}") || return 1
-	python3 - "$dir/config.json" "$edit" <<'EOF'
-import json, sys
-d = json.load(open(sys.argv[1]))
-d["process"]["terminal"] = False
-d["mounts"].append({"destination": "/tmp", "type": "tmpfs", "source": "tmpfs",
+# Bundles: busybox and the probe, a tmpfs on /tmp; profile(...) sets
+# linux.seccomp.
+OCI_APPLETS=(sh echo cat ls grep mkdir rmdir touch mount stat true sleep)
+add_getpid() { [ -z "$GETPID" ] || cp "$GETPID" "$1/bin/getpid"; }
+OCI_ROOTFS_EXTRA=add_getpid
+OCI_BUNDLE_PY='d["mounts"].append({"destination": "/tmp", "type": "tmpfs", "source": "tmpfs",
                     "options": ["nosuid", "nodev", "mode=1777"]})
 def profile(default="SCMP_ACT_ALLOW", rules=(), **extra):
     d["linux"]["seccomp"] = dict(defaultAction=default, architectures=["SCMP_ARCH_X86_64"],
-                                 syscalls=list(rules), **extra)
-exec(sys.argv[2])
-json.dump(d, open(sys.argv[1], "w"), indent=2)
-EOF
-}
-
-run_bundle() { # NAME EDIT: out, err, rc
-	make_bundle "$T/$1" "$2" || fail "$1_bundle"
-	run_capture out err rc "${OCI[@]}" run -b "$T/$1" "$1"
-}
+                                 syscalls=list(rules), **extra)'
 
 mkdir_script='mkdir /tmp/a && echo MKDIR-OK; touch /tmp/f && echo TOUCH-OK; grep ^Seccomp_filters: /proc/self/status'
 
@@ -121,17 +94,11 @@ assert_contains exec_profile_eperm "$err" "Operation not permitted"
 
 # Refused: a notifier of the container's own (moat's sentry holds the one
 # listener a filter chain may have).
-refused() { # NAME EDIT MESSAGE
-	run_bundle "$1" "$2"
-	assert_eq "$1_status_1" 1 "$rc" "out: $out"
-	assert_contains "$1_message" "$err" "$3"
-	[ ! -e "$ROOT/$1" ] && pass "$1_no_state" || fail "$1_no_state"
-}
-refused notify_rule 'profile(rules=[{"names": ["mkdir"], "action": "SCMP_ACT_NOTIFY"}])' \
+assert_refused notify_rule 'profile(rules=[{"names": ["mkdir"], "action": "SCMP_ACT_NOTIFY"}])' \
 	"linux.seccomp.syscalls[0].action: SCMP_ACT_NOTIFY is not supported"
-refused notify_default 'profile(default="SCMP_ACT_NOTIFY")' \
+assert_refused notify_default 'profile(default="SCMP_ACT_NOTIFY")' \
 	"linux.seccomp.defaultAction: SCMP_ACT_NOTIFY is not supported"
-refused listener 'profile(listenerPath="/run/agent.sock")' \
+assert_refused listener 'profile(listenerPath="/run/agent.sock")' \
 	"linux.seccomp.listenerPath: not supported"
 
 run_capture out err rc "${OCI[@]}" list -q

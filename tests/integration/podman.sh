@@ -14,18 +14,16 @@
 # Items that need parts of moat not merged yet (exec, cgroup limits) probe
 # the build under test and SKIP with the reason while the part is missing.
 . "$(dirname "$0")/helpers.sh" "$@"
+. "$(dirname "$0")/engine_helpers.sh"
 
 need podman conmon python3 script || {
 	skip podman "podman, conmon, python3 or script not installed (scripts/deps.sh)"
 	finish
 }
-BUSYBOX=/bin/busybox
-[ -x "$BUSYBOX" ] && ! ldd "$BUSYBOX" >/dev/null 2>&1 ||
-	{ skip podman "a static /bin/busybox (busybox-static) is needed"; finish; }
+need_static_busybox
 
 PT=$T/podman
-mkdir -p "$PT/tmp" "$PT/image/bin" "$PT/image/etc" "$PT/image/tmp" "$PT/image/proc" \
-	"$PT/image/dev" "$PT/image/sys"
+mkdir -p "$PT/tmp"
 PODMAN=(timeout -k 5 "$MOAT_TIMEOUT" podman --root "$PT/root" --runroot "$PT/runroot"
 	--tmpdir "$PT/tmp" --storage-driver vfs --cgroup-manager cgroupfs --events-backend file
 	--runtime "$MOAT")
@@ -70,11 +68,7 @@ podman_cleanup() {
 trap 'podman_cleanup; _cleanup' EXIT
 
 # The image: busybox and its applet links, imported from a tar.
-cp "$BUSYBOX" "$PT/image/bin/busybox"
-for x in $("$BUSYBOX" --list); do
-	[ "$x" = busybox ] || ln -s busybox "$PT/image/bin/$x"
-done
-echo "root:x:0:0:root:/root:/bin/sh" >"$PT/image/etc/passwd"
+busybox_image "$PT/image" passwd
 tar -C "$PT/image" --owner=0 --group=0 --numeric-owner -cf "$PT/image.tar" .
 run_capture out err rc "${PODMAN[@]}" import -q "$PT/image.tar" "$IMG"
 if [ "$rc" != 0 ]; then
@@ -230,30 +224,12 @@ else
 fi
 
 # --- cgroup limits: need linux.resources applied (branch cgroup). The probe:
-# is the container's pid 1 in a cgroup of its own (podman's cgroupsPath)?
-# cgroup_file CONTROLLER FILE: that file of pid 1's cgroup, or "".
-init_pid_of() { # container id -> pid 1 (moat's state), "" if unknown
+# is the container's pid 1 (moat's state, in moat's default root) in a
+# cgroup of its own (podman's cgroupsPath)? limit_check: engine_helpers.sh.
+ENGINE=("${PODMAN[@]}")
+ENGINE_RM=(rm -f -t 0)
+engine_init_pid() {
 	"$MOAT" state "$1" 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["pid"])' 2>/dev/null
-}
-cgroup_of() { # PID CONTROLLER -> path of its cgroup in that v1 hierarchy
-	sed -nE "s/^[0-9]+:([^:]*,)?$2(,[^:]*)?:(.*)/\3/p" "/proc/$1/cgroup" 2>/dev/null
-}
-limit_check() { # NAME CONTROLLER FILE EXPECTED PODMAN-OPTION...
-	local name=$1 ctl=$2 file=$3 want=$4 cid pid path
-	shift 4
-	cid=$("${PODMAN[@]}" run -d "$@" "${RUN[@]}" "$IMG" sleep 1000 2>"$T/.err")
-	pid=$(init_pid_of "$cid")
-	path=$(cgroup_of "${pid:-0}" "$ctl")
-	if [ -z "$cid" ] || [ -z "$pid" ]; then
-		fail "$name" "container did not start: $(cat "$T/.err")"
-	elif ! is_root && grep -q "not supported and ignored on cgroups V1 rootless" "$T/.err"; then
-		skip "$name" "rootless podman drops resource limits on cgroup v1 (its own warning)"
-	elif [[ $path != *"$cid"* ]]; then
-		skip "$name" "moat does not apply linux.resources yet (pid 1 stays in $ctl cgroup ${path:-?}; branch cgroup)"
-	else
-		assert_eq "$name" "$want" "$(cat "/sys/fs/cgroup/$ctl$path/$file" 2>/dev/null)" "cgroup $path"
-	fi
-	[ -n "$cid" ] && "${PODMAN[@]}" rm -f -t 0 "$cid" >/dev/null 2>&1
 }
 limit_check memory_limit memory memory.limit_in_bytes 67108864 --memory 64m
 limit_check pids_limit pids pids.max 42 --pids-limit 42
