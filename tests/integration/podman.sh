@@ -63,7 +63,17 @@ podman_cleanup() {
 	[ -s "$PT/tmp/pause.pid" ] && kill "$(cat "$PT/tmp/pause.pid")" 2>/dev/null
 	chmod -R u+rwx "$PT" 2>/dev/null
 	rm -rf "$PT"
-	find /sys/fs/cgroup/*/"$CGROUP_PARENT" -depth -type d -exec rmdir {} + 2>/dev/null
+	local d
+	for d in /sys/fs/cgroup/*/"$CGROUP_PARENT"; do
+		[ -d "$d" ] || continue
+		if [ "$(stat -f -c %T "$(dirname "$d")")" = tmpfs ]; then
+			# A controller not mounted on this host: conmon makes plain
+			# directories (and writes `tasks` files) on /sys/fs/cgroup's tmpfs.
+			rm -rf "$d"
+		else
+			find "$d" -depth -type d -exec rmdir {} + 2>/dev/null
+		fi
+	done
 }
 trap 'podman_cleanup; _cleanup' EXIT
 
