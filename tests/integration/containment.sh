@@ -131,7 +131,9 @@ assert_eq new_session own-session "$out" "stderr: $err"
 # Seen from the host, the workload runs with no privilege: as root, under a
 # non-zero host uid; otherwise as the caller.
 tag="99.$$"
-moat_do -- sleep "$tag" </dev/null >/dev/null 2>&1 &
+# moat itself in the background (not moat_do's shell), so that the kill
+# below ends it.
+"$MOAT" do -- sleep "$tag" </dev/null >/dev/null 2>&1 &
 sl=$!
 hostpid=
 for _ in $(seq 50); do
