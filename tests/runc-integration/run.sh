@@ -13,7 +13,7 @@
 #               (create, run -d, exec -d) a file for stdout and stderr and
 #               prints it when the runtime returns, instead of bats's pipe:
 #               a runtime whose detached processes keep the caller's stdout
-#               open (moat, see docs/runc-integration.md) would otherwise hang
+#               open (moat before 65790b2; docs/runc-integration.md) would hang
 #               every `run runc run -d ...` of the suite; labelled "NAME+w"
 #   -t SECONDS  time limit per file and runtime (default 600); a file cut
 #               short counts its unreported tests as "not run"
