@@ -141,8 +141,12 @@ static int copy_cpuset(const char *path, struct moat_error *err)
 	return 0;
 }
 
-/* Copy cpuset.cpus/mems from the parent into each directory moat created,
- * top down (empty in a new v1 cpuset cgroup, and no task can join until set). */
+/*
+ * Copy cpuset.cpus/mems from the parent into each empty directory on the
+ * way from the hierarchy's root to the container's, top down: empty in a new
+ * v1 cpuset cgroup, and no task can join until set. Ancestors moat did not
+ * make can be empty too (made by an engine or a test), as runc also fills.
+ */
 static int prepare_v1(const struct cgroup_dir *d, unsigned needed, struct moat_error *err)
 {
 	char path[CGROUP_PATH_MAX];
@@ -152,7 +156,9 @@ static int prepare_v1(const struct cgroup_dir *d, unsigned needed, struct moat_e
 	if (!(d->controllers & CG_BIT(CG_CPUSET)) || !d->top[0])
 		return 0;
 	snprintf(path, sizeof(path), "%s", d->path);
-	p = path + strlen(d->top);
+	p = strchr(path + strlen(d->mount) + 1, '/');
+	if (!p)
+		p = path + strlen(path);
 	for (;;) {
 		char saved = *p;
 		int r;

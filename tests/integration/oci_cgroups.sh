@@ -117,6 +117,16 @@ if [ -n "$CPUSET" ]; then
 	# moat created $CG itself: cpus and mems were copied down from the root
 	assert_eq cpuset_parent_copied "$(cat "$CPUSET/cpuset.cpus")" "$(cat "$CPUSET/$CG/cpuset.cpus" 2>&1)"
 fi
+# An empty cpuset ancestor moat did not make (an engine's, a test's) is
+# filled too: no task could join below it otherwise (ENOSPC).
+if [ -n "$CPUSET" ] && mkdir "$CPUSET/$CG-pre"; then
+	make_bundle "$T/pre" "d['process']['args'] = ['true']
+d['linux']['cgroupsPath'] = '/$CG-pre/c'" || fail pre_bundle
+	run_capture out err rc "${OCI[@]}" run -b "$T/pre" pre
+	assert_eq cpuset_empty_ancestor_filled_run 0 "$rc" "stderr: $err"
+	assert_eq cpuset_empty_ancestor_filled "$(cat "$CPUSET/cpuset.cpus")" "$(cat "$CPUSET/$CG-pre/cpuset.cpus" 2>&1)"
+	rmdir "$CPUSET/$CG-pre" 2>/dev/null
+fi
 init=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["pid"])' "$ROOT/vals/state.json")
 monitor=$(monitor_pid vals)
 assert_eq init_in_memory_cgroup "$init" "$(cat "$MEM/$CG/vals/cgroup.procs" 2>&1)"
