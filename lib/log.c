@@ -8,6 +8,39 @@
 
 static const char *log_role = "moat";
 static int log_debug_on;
+static int log_fd = -1; /* --log FILE of the OCI commands, or -1 */
+static int log_fd_json;
+
+void log_set_file(int fd, int json)
+{
+	log_fd = fd;
+	log_fd_json = json;
+}
+
+/* The line (without "role: " and newline) to the --log file, as runc's logrus
+ * writes it: logfmt `level=L msg="..."` or a JSON object. */
+static void log_to_file(const char *level, const char *msg)
+{
+	char out[2600];
+	size_t n = 0;
+
+	n += (size_t)snprintf(out, sizeof(out),
+			      log_fd_json ? "{\"level\":\"%s\",\"msg\":\"" : "level=%s msg=\"",
+			      level);
+	for (const char *p = msg; *p && n < sizeof(out) - 16; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (c == '"' || c == '\\')
+			n += (size_t)snprintf(out + n, sizeof(out) - n, "\\%c", c);
+		else if (c < 0x20)
+			n += (size_t)snprintf(out + n, sizeof(out) - n, "\\u%04x", c);
+		else
+			out[n++] = (char)c;
+	}
+	n += (size_t)snprintf(out + n, sizeof(out) - n, log_fd_json ? "\"}\n" : "\"\n");
+	if (write(log_fd, out, n) < 0)
+		return;
+}
 
 void log_set_role(const char *role)
 {
@@ -25,10 +58,11 @@ int log_debug_enabled(void)
 }
 
 /* One write(2) per line so lines of concurrent threads do not interleave. */
-static void log_vline(const char *fmt, va_list ap, const char *suffix)
+static void log_vline(const char *level, const char *fmt, va_list ap, const char *suffix)
 {
 	char line[1024];
 	int n = snprintf(line, sizeof(line), "%s: ", log_role);
+	int start = n;
 
 	if (n < 0)
 		return;
@@ -39,6 +73,9 @@ static void log_vline(const char *fmt, va_list ap, const char *suffix)
 		n += snprintf(line + n, sizeof(line) - n, ": %s", suffix);
 	if ((size_t)n >= sizeof(line) - 1)
 		n = sizeof(line) - 2;
+	line[n] = '\0';
+	if (log_fd >= 0)
+		log_to_file(level, line + start);
 	line[n++] = '\n';
 	if (write(STDERR_FILENO, line, n) < 0)
 		return;
@@ -49,7 +86,7 @@ void log_msg(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	log_vline(fmt, ap, NULL);
+	log_vline("info", fmt, ap, NULL);
 	va_end(ap);
 }
 
@@ -60,7 +97,7 @@ void log_debug(const char *fmt, ...)
 	if (!log_debug_on)
 		return;
 	va_start(ap, fmt);
-	log_vline(fmt, ap, NULL);
+	log_vline("debug", fmt, ap, NULL);
 	va_end(ap);
 }
 
@@ -69,7 +106,7 @@ int log_errno(int err, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	log_vline(fmt, ap, strerror(err < 0 ? -err : err));
+	log_vline("error", fmt, ap, strerror(err < 0 ? -err : err));
 	va_end(ap);
 	return err;
 }

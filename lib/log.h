@@ -6,6 +6,9 @@
 /* "moat", "sentry", "gofer", "init": set once per process after fork. */
 void log_set_role(const char *role);
 void log_set_debug(int on);
+/* Also write every line to fd (the OCI commands' --log FILE), as logfmt or
+ * JSON with a level: what runc's users parse. -1: none. */
+void log_set_file(int fd, int json);
 int log_debug_enabled(void);
 void log_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -8,11 +8,13 @@
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdint.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "../lib/log.h"
 #include "container.h"
 #include "oci_config.h"
 
@@ -386,6 +388,18 @@ int oci_cli_main(int argc, char **argv, const char *version)
 
 	if (i < 0)
 		return 1;
+	if (g.log) {
+		/* As runc: the log file exists once a command ran, and takes every
+		 * line (debug ones with --debug), from moat and its sandbox. */
+		int fd = open(g.log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+
+		if (fd < 0) {
+			fprintf(stderr, "moat: --log %s: %s\n", g.log, strerror(errno));
+			return 1;
+		}
+		log_set_file(fd, g.log_json);
+	}
+	log_set_debug(g.debug);
 	cmd = argv[i];
 	argc -= i;
 	argv += i;

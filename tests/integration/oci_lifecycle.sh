@@ -186,6 +186,19 @@ assert_eq failing_hook_status_1 1 "$rc"
 assert_contains failing_hook_message "$err" "createRuntime hook /bin/false: exit status 1"
 [ ! -e "$ROOT/h2" ] && pass failing_hook_no_state || fail failing_hook_no_state
 
+# --- --log: created by any command, every line with a level (logfmt or JSON)
+make_bundle "$T/logged" 'd["process"]["args"] = ["sh", "-c", "exit 0"]'
+run_capture out err rc "${OCI[@]}" --debug --log "$T/debug.log" run -b "$T/logged" logged
+assert_eq log_run_status 0 "$rc" "stderr: $err"
+assert_contains log_debug_lines "$(cat "$T/debug.log" 2>&1)" 'level=debug msg="'
+run_capture out err rc "${OCI[@]}" --log "$T/json.log" --log-format json state nope
+assert_contains log_json_error "$(cat "$T/json.log" 2>&1)" '{"level":"error","msg":"container \"nope\" does not exist"'
+run_capture out err rc "${OCI[@]}" --log "$T/empty.log" list -q
+[ -f "$T/empty.log" ] && pass log_file_created || fail log_file_created "no $T/empty.log"
+run_capture out err rc "${OCI[@]}" --log "$T/no-such-dir/x.log" list
+assert_eq log_unwritable_1 1 "$rc"
+assert_contains log_unwritable_message "$err" "--log $T/no-such-dir/x.log: No such file or directory"
+
 # --- nothing left behind
 assert_eq root_empty "" "$(ls -A "$ROOT")"
 left=$(pgrep -f -- "--root $ROOT" || true)
