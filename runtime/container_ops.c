@@ -45,6 +45,12 @@ static int run_bundle_hooks(struct container *c, enum oci_hook_kind kind, const 
 	if (r < 0)
 		return r;
 	state = container_public_state(c);
+	if (state && kind == OCI_HOOK_POSTSTART) {
+		/* The state as of the start (runc's too), even if the process
+		 * has already exited by the time the hook runs. */
+		json_object_set_new(state, "status", json_string("running"));
+		json_object_set_new(state, "pid", json_integer(container_init_pid(c)));
+	}
 	r = container_hooks_run(&oci.hooks[kind], name, state, err);
 	json_decref(state);
 	oci_config_free(&oci);
