@@ -463,6 +463,36 @@ static int check_empty(const struct cgroup_dir *d, struct moat_error *err)
 			       d->path, procs);
 }
 
+/* A frozen cgroup (or one under a frozen ancestor) would stop pid 1 at once:
+ * `create` would wait forever. runc refuses it as well. */
+static int check_not_frozen(const struct cgroup_dir *d, struct moat_error *err)
+{
+	char state[256];
+
+	if (d->version == 1 && (d->controllers & CG_BIT(CG_FREEZER)) &&
+	    cgroup_read(d->path, "freezer.state", state, sizeof(state)) == 0 &&
+	    (!strcmp(state, "FROZEN") || !strcmp(state, "FREEZING")))
+		return moat_error_setx(err, EBUSY, "linux.cgroupsPath: %s is frozen (%s)", d->path,
+				       state);
+	if (d->version == 2) {
+		/* cgroup.events' "frozen" line (the second) is the effective state. */
+		char path[CGROUP_PATH_MAX + 16];
+		_cleanup_close_ int fd = -1;
+		ssize_t n;
+
+		snprintf(path, sizeof(path), "%s/cgroup.events", d->path);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		n = fd < 0 ? -1 : read(fd, state, sizeof(state) - 1);
+		if (n > 0) {
+			state[n] = '\0';
+			if (strstr(state, "frozen 1"))
+				return moat_error_setx(err, EBUSY,
+						       "linux.cgroupsPath: %s is frozen", d->path);
+		}
+	}
+	return 0;
+}
+
 int cgroup_create(struct cgroup *cg, const struct oci_resources *r, struct moat_error *err)
 {
 	bool unified;
@@ -495,6 +525,8 @@ int cgroup_create(struct cgroup *cg, const struct oci_resources *r, struct moat_
 		ret = make_dirs(d, err);
 		if (ret == 0)
 			ret = check_empty(d, err);
+		if (ret == 0)
+			ret = check_not_frozen(d, err);
 		if (d == v2)
 			for (size_t k = 0; k < r->n_unified; k++) {
 				char prefix[64]; /* "memory" of "memory.high" */

@@ -261,6 +261,24 @@ refused bad_cpus "linux.resources.cpu.cpus: write \"999\" to $CPUSET/$CG/bad_cpu
 	"res['cpu'] = {'cpus': '999'}"
 refused low_shares "linux.resources.cpu.shares" "res['cpu'] = {'shares': 1}"
 refused systemd_path "systemd cgroup driver" "d['linux']['cgroupsPath'] = 'system.slice:moat:x'"
+
+# A frozen cgroup would stop pid 1 at once and `create` would wait forever:
+# refused (as runc), in bounded time, the frozen cgroup left as it was.
+FREEZER=$(mount_of freezer)
+if [ -n "$FREEZER" ] && mkdir -p "$FREEZER/$CG-frozen" &&
+	echo FROZEN >"$FREEZER/$CG-frozen/freezer.state"; then
+	make_bundle "$T/frozen" "d['process']['args'] = ['true']
+d['linux']['cgroupsPath'] = '/$CG-frozen'" || fail frozen_bundle
+	run_capture out err rc timeout 30 "${OCI[@]}" create -b "$T/frozen" frozen
+	assert_eq frozen_cgroup_status_1 1 "$rc" "stderr: $err"
+	assert_contains frozen_cgroup_message "$err" "$FREEZER/$CG-frozen is frozen"
+	assert_eq frozen_cgroup_no_state "" "$(ls "$ROOT" 2>/dev/null)"
+	echo THAWED >"$FREEZER/$CG-frozen/freezer.state"
+	rmdir "$FREEZER/$CG-frozen" # the test's; moat must have removed what it made
+	assert_eq frozen_cgroup_nothing_left "" "$(leftovers "$CG-frozen")"
+else
+	skip frozen_cgroup "no v1 freezer hierarchy here"
+fi
 # blkio: the weight goes to blkio.weight or, under BFQ, blkio.bfq.weight
 # (the root cgroup shows neither: probe a child); without both, an error.
 BLKIO=$(mount_of blkio)
