@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 static const char *log_role = "moat";
@@ -17,17 +18,22 @@ void log_set_file(int fd, int json)
 	log_fd_json = json;
 }
 
-/* The line (without "role: " and newline) to the --log file, as runc's logrus
- * writes it: logfmt `level=L msg="..."` or a JSON object. */
-static void log_to_file(const char *level, const char *msg)
+void log_set_json(int json)
+{
+	log_fd_json = json;
+}
+
+void log_file_line(const char *level, const char *msg)
 {
 	char out[2600];
 	size_t n = 0;
 
+	if (log_fd < 0)
+		return;
 	n += (size_t)snprintf(out, sizeof(out),
 			      log_fd_json ? "{\"level\":\"%s\",\"msg\":\"" : "level=%s msg=\"",
 			      level);
-	for (const char *p = msg; *p && n < sizeof(out) - 16; p++) {
+	for (const char *p = msg; *p && n < sizeof(out) - 48; p++) {
 		unsigned char c = (unsigned char)*p;
 
 		if (c == '"' || c == '\\')
@@ -37,7 +43,17 @@ static void log_to_file(const char *level, const char *msg)
 		else
 			out[n++] = (char)c;
 	}
-	n += (size_t)snprintf(out + n, sizeof(out) - n, log_fd_json ? "\"}\n" : "\"\n");
+	if (log_fd_json) {
+		char stamp[32];
+		time_t now = time(NULL);
+		struct tm tm;
+
+		gmtime_r(&now, &tm);
+		strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		n += (size_t)snprintf(out + n, sizeof(out) - n, "\",\"time\":\"%s\"}\n", stamp);
+	} else {
+		n += (size_t)snprintf(out + n, sizeof(out) - n, "\"\n");
+	}
 	if (write(log_fd, out, n) < 0)
 		return;
 }
@@ -74,8 +90,7 @@ static void log_vline(const char *level, const char *fmt, va_list ap, const char
 	if ((size_t)n >= sizeof(line) - 1)
 		n = sizeof(line) - 2;
 	line[n] = '\0';
-	if (log_fd >= 0)
-		log_to_file(level, line + start);
+	log_file_line(level, line + start);
 	line[n++] = '\n';
 	if (write(STDERR_FILENO, line, n) < 0)
 		return;

@@ -9,6 +9,10 @@ void log_set_debug(int on);
 /* Also write every line to fd (the OCI commands' --log FILE), as logfmt or
  * JSON with a level: what runc's users parse. -1: none. */
 void log_set_file(int fd, int json);
+void log_set_json(int json);
+/* One line of that file (nothing without one): level=L msg="..." or
+ * {"level":L,"msg":...,"time":...}, quoted as runc's logrus does. */
+void log_file_line(const char *level, const char *msg);
 int log_debug_enabled(void);
 void log_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "../lib/log.h"
 #include "container.h"
@@ -29,40 +28,11 @@ bool oci_cli_is_command(const char *name)
 	return false;
 }
 
-static void log_line(const struct oci_globals *g, const char *msg)
-{
-	FILE *f;
-
-	if (!g->log || !(f = fopen(g->log, "ae")))
-		return;
-	if (g->log_json) {
-		json_t *o = json_pack("{s:s, s:s, s:s}", "level", "error", "msg", msg, "time", "");
-		char stamp[32];
-		time_t now = time(NULL);
-		struct tm tm;
-		char *text;
-
-		gmtime_r(&now, &tm);
-		strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
-		json_object_set_new(o, "time", json_string(stamp));
-		text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
-		if (text)
-			fprintf(f, "%s\n", text);
-		free(text);
-		json_decref(o);
-	} else {
-		fputs("level=error msg=\"", f);
-		for (const char *p = msg; *p; p++) /* logfmt quoting, as runc's logrus */
-			fprintf(f, *p == '"' || *p == '\\' ? "\\%c" : "%c", *p);
-		fputs("\"\n", f);
-	}
-	fclose(f);
-}
-
 int oci_cli_fail(const struct oci_globals *g, const struct moat_error *err)
 {
+	(void)g;
 	moat_error_print(err);
-	log_line(g, err->msg);
+	log_file_line("error", err->msg);
 	return 1;
 }
 
@@ -335,6 +305,24 @@ static int cmd_simple(const struct oci_globals *g, int argc, char **argv)
 }
 
 /* Global options; returns the index of the command, or -1 after an error (or 0 for help). */
+/*
+ * --log FILE, opened as soon as it is read (as runc: the file exists once a
+ * command ran, even one refused; it takes every line of moat and its
+ * sandbox, debug ones with --debug).
+ */
+static int open_log(struct oci_globals *g, const char *path)
+{
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+
+	if (fd < 0) {
+		fprintf(stderr, "moat: --log %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	g->log = path;
+	log_set_file(fd, g->log_json);
+	return 0;
+}
+
 static int parse_globals(struct oci_globals *g, int argc, char **argv)
 {
 	int i;
@@ -356,10 +344,11 @@ static int parse_globals(struct oci_globals *g, int argc, char **argv)
 				return usage_error(g, "%s: needs an argument", a), -1;
 			if (name_len == 6)
 				g->root = v;
-			else if (name_len == 5)
-				g->log = v;
-			else if (!strcmp(v, "json") || !strcmp(v, "text"))
-				g->log_json = !strcmp(v, "json");
+			else if (name_len == 5) {
+				if (open_log(g, v) < 0)
+					return -1;
+			} else if (!strcmp(v, "json") || !strcmp(v, "text"))
+				log_set_json(g->log_json = !strcmp(v, "json"));
 			else
 				return usage_error(g, "--log-format %s: expected text or json", v),
 				       -1;
@@ -388,17 +377,6 @@ int oci_cli_main(int argc, char **argv, const char *version)
 
 	if (i < 0)
 		return 1;
-	if (g.log) {
-		/* As runc: the log file exists once a command ran, and takes every
-		 * line (debug ones with --debug), from moat and its sandbox. */
-		int fd = open(g.log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-
-		if (fd < 0) {
-			fprintf(stderr, "moat: --log %s: %s\n", g.log, strerror(errno));
-			return 1;
-		}
-		log_set_file(fd, g.log_json);
-	}
 	log_set_debug(g.debug);
 	cmd = argv[i];
 	argc -= i;
