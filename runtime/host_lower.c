@@ -15,7 +15,7 @@
 #include "mounts.h"
 #include "rootfs.h"
 
-static int push(struct host_lower **list, int *n, const char *path, int fd)
+int host_lowers_add(struct host_lower **list, int *n, const char *path, int fd)
 {
 	struct host_lower *grown = realloc(*list, (size_t)(*n + 1) * sizeof(**list));
 
@@ -43,7 +43,7 @@ static int capture_dir(const char *dir, char *const *points, size_t np, struct h
 		log_debug("%s", why.msg);
 		return 0;
 	}
-	r = push(list, n, dir, fd);
+	r = host_lowers_add(list, n, dir, fd);
 	if (r < 0) {
 		close(fd);
 		return r;
@@ -60,7 +60,7 @@ static int capture_dir(const char *dir, char *const *points, size_t np, struct h
 			log_debug("%s: not shown in the sandbox", why.msg);
 			continue;
 		}
-		r = push(list, n, points[i], fd);
+		r = host_lowers_add(list, n, points[i], fd);
 		if (r < 0)
 			close(fd);
 	}

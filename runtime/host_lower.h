@@ -35,6 +35,8 @@ struct host_lower {
  */
 int host_lowers_capture(struct host_lower **out, int *count, struct moat_error *err);
 void host_lowers_free(struct host_lower *lowers, int count);
+/* Append (path, fd) to *list of *n entries. 0 or -ENOMEM (fd not taken). */
+int host_lowers_add(struct host_lower **list, int *n, const char *path, int fd);
 
 /* The entry for path, or NULL. */
 const struct host_lower *host_lower_find(const struct host_lower *lowers, int count,

@@ -198,26 +198,6 @@ static int join_cgroup(int moat_sock, int init_sock, pid_t init_pid, struct moat
 	return r < 0 ? moat_error_set(err, -r, "resume pid 1") : 0;
 }
 
-/* Keep a host mount taken alone (runtime/host_lower.h) for rootfs_build. */
-static int add_lower(struct sandbox_config *cfg, const char *path, int fd)
-{
-	struct host_lower *grown =
-	    realloc(cfg->lowers, (size_t)(cfg->nlowers + 1) * sizeof(*grown));
-
-	if (!grown || path[0] != '/') {
-		close(fd);
-		return grown ? -EPROTO : -ENOMEM;
-	}
-	cfg->lowers = grown;
-	grown[cfg->nlowers].path = strdup(path);
-	if (!grown[cfg->nlowers].path) {
-		close(fd);
-		return -ENOMEM;
-	}
-	grown[cfg->nlowers++].fd = fd;
-	return 0;
-}
-
 /*
  * How the kernel shows host uid `host` to this process (SO_PEERCRED is
  * translated into the receiver's user namespace): through our uid_map, or
@@ -286,9 +266,14 @@ static int receive_go(struct sandbox_config *cfg, int moat_sock, struct moat_err
 			continue;
 		}
 		if (r > 0 && msg.type == SYNC_LOWER && !cfg->container && fd >= 0) {
-			r = add_lower(cfg, msg.text, fd);
-			if (r < 0)
+			/* A host mount taken alone (runtime/host_lower.h). */
+			r = msg.text[0] == '/'
+				? host_lowers_add(&cfg->lowers, &cfg->nlowers, msg.text, fd)
+				: -EPROTO;
+			if (r < 0) {
+				close(fd);
 				return moat_error_set(err, -r, "host mount %s", msg.text);
+			}
 			continue;
 		}
 		if (r <= 0 || msg.type != SYNC_MOUNT || msg.value < 0 || msg.value >= cfg->nmounts)
