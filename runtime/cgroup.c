@@ -132,7 +132,7 @@ static bool find_mount(const char *mountinfo, bool v2, const char *list, struct 
 	return false;
 }
 
-int cgroup_read(const char *dir, const char *file, char *buf, size_t len)
+int cgroup_read_all(const char *dir, const char *file, char *buf, size_t len)
 {
 	char path[CGROUP_PATH_MAX + 128];
 	_cleanup_close_ int fd = -1;
@@ -146,8 +146,16 @@ int cgroup_read(const char *dir, const char *file, char *buf, size_t len)
 	if (n < 0)
 		return -errno;
 	buf[n] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
 	return 0;
+}
+
+int cgroup_read(const char *dir, const char *file, char *buf, size_t len)
+{
+	int r = cgroup_read_all(dir, file, buf, len);
+
+	if (r == 0)
+		buf[strcspn(buf, "\n")] = '\0';
+	return r;
 }
 
 int cgroup_write_file(const char *dir, const char *file, const char *value)
@@ -474,22 +482,11 @@ static int check_not_frozen(const struct cgroup_dir *d, struct moat_error *err)
 	    (!strcmp(state, "FROZEN") || !strcmp(state, "FREEZING")))
 		return moat_error_setx(err, EBUSY, "linux.cgroupsPath: %s is frozen (%s)", d->path,
 				       state);
-	if (d->version == 2) {
-		/* cgroup.events' "frozen" line (the second) is the effective state. */
-		char path[CGROUP_PATH_MAX + 16];
-		_cleanup_close_ int fd = -1;
-		ssize_t n;
-
-		snprintf(path, sizeof(path), "%s/cgroup.events", d->path);
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-		n = fd < 0 ? -1 : read(fd, state, sizeof(state) - 1);
-		if (n > 0) {
-			state[n] = '\0';
-			if (strstr(state, "frozen 1"))
-				return moat_error_setx(err, EBUSY,
-						       "linux.cgroupsPath: %s is frozen", d->path);
-		}
-	}
+	/* cgroup.events' "frozen" line (the second) is the effective state. */
+	if (d->version == 2 &&
+	    cgroup_read_all(d->path, "cgroup.events", state, sizeof(state)) == 0 &&
+	    strstr(state, "frozen 1"))
+		return moat_error_setx(err, EBUSY, "linux.cgroupsPath: %s is frozen", d->path);
 	return 0;
 }
 

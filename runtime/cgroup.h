@@ -154,6 +154,8 @@ int cgroup_plan_add(struct cgroup_plan *plan, const char *field, const char *fil
 		    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 bool cgroup_file_exists(const char *dir, const char *file);
 /* Read a cgroup file's first line (newline stripped). 0 or -errno. */
+/* The whole file (up to len - 1 bytes), NUL-terminated. 0 or -errno. */
+int cgroup_read_all(const char *dir, const char *file, char *buf, size_t len);
 int cgroup_read(const char *dir, const char *file, char *buf, size_t len);
 int cgroup_write_file(const char *dir, const char *file, const char *value);
 /* SIGKILL every pid in dir/cgroup.procs until it stays empty (about 5 s at most). */
