@@ -14,18 +14,21 @@
 #include "../lib/cleanup.h"
 #include "oci_config.h"
 
+/* The CLONE_NEW* flag of a namespace type moat joins by path, else 0. */
 static int join_flag(enum oci_namespace_type type)
 {
-	switch (type) {
-	case OCI_NS_NETWORK:
-		return CLONE_NEWNET;
-	case OCI_NS_IPC:
-		return CLONE_NEWIPC;
-	case OCI_NS_UTS:
-		return CLONE_NEWUTS;
-	default:
-		return 0;
-	}
+	if (type == OCI_NS_NETWORK || type == OCI_NS_IPC || type == OCI_NS_UTS)
+		return oci_namespace_clone_flag(type);
+	return 0;
+}
+
+/* "network" for CLONE_NEWNET: config.json's name of a joined type. */
+static const char *join_name(int flag)
+{
+	for (int t = 0; t < OCI_NS_COUNT; t++)
+		if (oci_namespace_clone_flag(t) == flag)
+			return oci_namespace_name(t);
+	return "";
 }
 
 int container_join_open(const struct oci_config *oci, const char *file,
@@ -79,22 +82,12 @@ void container_join_close(struct container_setup *setup)
 
 int container_join_enter(const struct container_setup *setup, struct moat_error *err)
 {
-	static const struct {
-		int flag;
-		const char *name;
-	} names[] = {{CLONE_NEWNET, "network"}, {CLONE_NEWIPC, "ipc"}, {CLONE_NEWUTS, "uts"}};
 	int joined = 0;
 
 	for (int i = 0; i < setup->n_joins; i++) {
-		if (setns(setup->join_fd[i], setup->join_type[i]) < 0) {
-			const char *name = "";
-
-			for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++)
-				if (names[k].flag == setup->join_type[i])
-					name = names[k].name;
+		if (setns(setup->join_fd[i], setup->join_type[i]) < 0)
 			return moat_error_set(err, errno, "join the container's %s namespace",
-					      name);
-		}
+					      join_name(setup->join_type[i]));
 		joined |= setup->join_type[i];
 	}
 	return joined;
