@@ -56,7 +56,10 @@ run_suite() {
 	shift 2
 	log=$(mktemp)
 	echo "=== $label ($who)"
-	"$@" 2>&1 | tee "$log"
+	# stdin is /dev/null: when make check runs with a terminal on stdin in a
+	# background process group (a CI harness behind timeout(1)), script(1),
+	# ctr and moat's own terminal code would otherwise stop on SIGTTOU/SIGTTIN.
+	"$@" </dev/null 2>&1 | tee "$log"
 	rc=${PIPESTATUS[0]}
 	line=$(grep -E '^(NATIVE-ONLY.*: )?[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
 	rm -f "$log"
