@@ -127,6 +127,51 @@ static int open_bind(const struct container_setup *c, const struct oci_mount *m,
 	return steal_fd(&tree);
 }
 
+/* The host id that container id 0 maps to in a uid_map text. */
+static int host_of_root(const char *map, unsigned *out)
+{
+	unsigned inside, host, count;
+	int used;
+
+	while (sscanf(map, "%u %u %u%n", &inside, &host, &count, &used) == 3) {
+		if (inside == 0 && count) {
+			*out = host;
+			return 0;
+		}
+		map += used;
+	}
+	return -ENOENT;
+}
+
+/*
+ * The rootfs, idmapped: a clone of its tree, or, for an overlay (which
+ * cannot be idmapped itself), an overlay of idmapped clones of its layers.
+ * -EINVAL (err says why) when neither can be made.
+ */
+static int open_rootfs(const struct container_setup *c, int userns_fd, struct moat_error *err)
+{
+	struct moat_error tree_err = {0};
+	unsigned uid, gid;
+	int fd = mnt_clone_tree(c->rootfs, 0, userns_fd, &tree_err);
+
+	if (fd >= 0 || tree_err.code != EINVAL) {
+		*err = tree_err;
+		return fd;
+	}
+	if (host_of_root(c->uid_map, &uid) < 0 || host_of_root(c->gid_map, &gid) < 0)
+		return moat_error_setx(err, EINVAL, "%s; the container maps no root",
+				       strerror(tree_err.code));
+	fd = idmap_overlay_rootfs(c->rootfs, userns_fd, uid, gid, err);
+	if (fd < 0) { /* the overlay's reason is the one that tells */
+		char why[sizeof(err->msg)];
+
+		snprintf(why, sizeof(why), "%s", err->msg);
+		return moat_error_setx(err, EINVAL, "%s", why);
+	}
+	log_debug("rootfs %s: an overlay of its idmapped layers", c->rootfs);
+	return fd;
+}
+
 int idmap_send_container_trees(struct sandbox_config *cfg, int userns_fd, int sock,
 			       struct moat_error *err)
 {
@@ -141,16 +186,16 @@ int idmap_send_container_trees(struct sandbox_config *cfg, int userns_fd, int so
 	for (size_t i = 0; i < oci->n_mounts; i++)
 		fds[i] = -1;
 	if (c->idmap_default) {
-		rootfs = mnt_clone_tree(c->rootfs, 0, userns_fd, err);
+		rootfs = open_rootfs(c, userns_fd, err);
 		if (rootfs < 0 && err->code != EINVAL) {
 			r = moat_error_prefix(err, "rootfs");
 			goto out;
 		}
 		/*
-		 * The file system cannot be idmapped (overlayfs, the engines'
-		 * usual rootfs, cannot on this kernel line). Unlike a volume's,
-		 * the rootfs is the container's own layer, and an unidmapped one
-		 * gives it fewer rights, not more: go on, but say what changes.
+		 * Neither the file system nor its layers can be idmapped. Unlike
+		 * a volume's, the rootfs is the container's own layer, and an
+		 * unidmapped one gives it fewer rights, not more: go on, but say
+		 * what changes.
 		 */
 		if (rootfs < 0)
 			fprintf(stderr,
@@ -159,7 +204,7 @@ int idmap_send_container_trees(struct sandbox_config *cfg, int userns_fd, int so
 				"writes there land with its host ids; for the image's ownership, "
 				"give config.json a user namespace with uidMappings/gidMappings "
 				"and a rootfs owned by those ids\n",
-				c->rootfs, strerror(err->code));
+				c->rootfs, err->msg);
 		else
 			n++;
 	}

@@ -9,6 +9,7 @@
 #define MOAT_RUNTIME_IDMAP_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "../lib/error.h"
 #include "config.h"
@@ -23,6 +24,16 @@ int idmap_map_text(const struct oci_id_mapping *maps, size_t n, char *out, size_
 
 /* Idmap a detached tree (open_tree clone) through userns_fd. */
 int idmap_tree(int tree, int userns_fd, bool recursive, struct moat_error *err);
+
+/*
+ * An overlay of idmapped clones of the layers of the engine's overlay
+ * mounted at rootfs, created as the container's root (host uid/gid, the ids
+ * its container 0 maps to) by a helper in a mount namespace of its own.
+ * Returns the detached overlay's fd, or -errno when rootfs is no overlay
+ * this can rebuild.
+ */
+int idmap_overlay_rootfs(const char *rootfs, int userns_fd, uid_t uid, gid_t gid,
+			 struct moat_error *err);
 
 /*
  * In moat, as root, once the container's maps are written (userns_fd is its

@@ -103,8 +103,7 @@ int mnt_make_point(const char *path, int as_file, struct moat_error *err)
 	return 0;
 }
 
-/* Undo mountinfo's octal escapes (\040 for space) in place. */
-static void unescape(char *s)
+void mnt_unescape(char *s)
 {
 	char *o = s;
 
@@ -146,7 +145,7 @@ int mnt_list_submounts(const char *dir, char ***out, size_t *count)
 
 		if (sscanf(line, "%*s %*s %*s %*s %4095s", point) != 1)
 			continue;
-		unescape(point);
+		mnt_unescape(point);
 		if (strncmp(point, dir, dl) || point[dl] != '/' || !point[dl + 1])
 			continue;
 		for (size_t i = 0; i < n && !seen; i++)
@@ -169,6 +168,49 @@ int mnt_list_submounts(const char *dir, char ***out, size_t *count)
 	*out = list;
 	*count = n;
 	return 0;
+}
+
+int mnt_find(const char *point, char *fstype, size_t fstype_len, char **super_options)
+{
+	_cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
+	_cleanup_free_ char *line = NULL;
+	size_t cap = 0;
+	int found = 0;
+
+	*super_options = NULL;
+	if (!f)
+		return -errno;
+	while (getline(&line, &cap, f) > 0) {
+		char *sep = strstr(line, " - "), *fields[3], *save = NULL, *mp;
+		int n = 0;
+
+		if (!sep)
+			continue;
+		*sep = '\0';
+		/* "id parent dev root point ...": the fifth field */
+		mp = strtok_r(line, " ", &save);
+		for (int i = 0; mp && i < 4; i++)
+			mp = strtok_r(NULL, " ", &save);
+		if (!mp)
+			continue;
+		mnt_unescape(mp);
+		if (strcmp(mp, point))
+			continue;
+		save = NULL;
+		for (char *t = strtok_r(sep + 3, " \n", &save); t && n < 3;
+		     t = strtok_r(NULL, " \n", &save))
+			fields[n++] = t;
+		if (n < 3)
+			continue;
+		/* the last line for a point is the mount on top */
+		free(*super_options);
+		*super_options = strdup(fields[2]);
+		if (!*super_options)
+			return -ENOMEM;
+		snprintf(fstype, fstype_len, "%s", fields[0]);
+		found = 1;
+	}
+	return found ? 0 : -ENOENT;
 }
 
 void mnt_list_free(char **list, size_t count)

@@ -29,6 +29,14 @@ int mnt_make_point(const char *path, int as_file, struct moat_error *err);
  */
 int mnt_list_submounts(const char *dir, char ***out, size_t *count);
 void mnt_list_free(char **list, size_t count);
+/*
+ * The mount on top at point (an absolute path as mountinfo shows it): its
+ * file system type and its super options (still escaped; free them).
+ * 0, -ENOENT when nothing is mounted there, or -errno.
+ */
+int mnt_find(const char *point, char *fstype, size_t fstype_len, char **super_options);
+/* Undo mountinfo's octal escapes (\040 for space) in place. */
+void mnt_unescape(char *s);
 /* Does any of points lie strictly below dir? */
 int mnt_points_below(char *const *points, size_t count, const char *dir);
 

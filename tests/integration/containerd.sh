@@ -81,6 +81,7 @@ daemon_up containerd_start "$containerd_pid" "$T/containerd.log" 100 "${CTR[@]}"
 
 # An OCI image archive of the busybox rootfs (one uncompressed layer).
 busybox_image "$CT/image"
+mkdir -p "$CT/image/home/u" && chown 1000:1000 "$CT/image/home/u"
 python3 - "$CT/image" "$CT/image.tar" "$IMG" <<'EOF'
 import hashlib, io, json, sys, tarfile
 rootfs, out, ref = sys.argv[1:4]
@@ -188,6 +189,20 @@ else
 	"${CTR[@]}" task rm -f e1 >/dev/null 2>&1
 	"${CTR[@]}" containers rm e1 >/dev/null 2>&1
 fi
+
+# --- the overlayfs snapshotter (containerd's default): the shim mounts an
+# overlay, which cannot be idmapped; moat mounts one of the idmapped layers.
+SNAPSHOTS=$CT/root/io.containerd.snapshotter.v1.overlayfs/snapshots
+run_capture out err rc "${CTR[@]}" images import --snapshotter overlayfs "$CT/image.tar"
+assert_eq overlay_import 0 "$rc" "stderr: $err"
+run_capture out err rc "${CTR[@]}" "${RUN[@]/#native/overlayfs}" "$IMG" o1 \
+	sh -c 'stat -c "%n %u:%g" /bin/busybox /home/u; touch /new-by-root'
+assert_eq overlay_image_owners $'/bin/busybox 0:0\n/home/u 1000:1000' "$out" "stderr: $err"
+assert_not_contains overlay_no_warning "$err" "cannot be idmapped"
+assert_eq overlay_write_owner "0:0" \
+	"$(stat -c %u:%g "$SNAPSHOTS"/*/fs/new-by-root 2>&1)"
+"${CTR[@]}" task rm -f o1 >/dev/null 2>&1
+"${CTR[@]}" containers rm o1 >/dev/null 2>&1
 
 # --- nothing left: tasks, shims, daemon, mounts, state
 run_capture out err rc "${CTR[@]}" task ls -q

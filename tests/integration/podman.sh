@@ -27,6 +27,10 @@ mkdir -p "$PT/tmp"
 PODMAN=(timeout -k 5 "$MOAT_TIMEOUT" podman --root "$PT/root" --runroot "$PT/runroot"
 	--tmpdir "$PT/tmp" --storage-driver vfs --cgroup-manager cgroupfs --events-backend file
 	--runtime "$MOAT")
+# The same with podman's default storage driver (overlay), in a store of its own.
+PODMAN_OVL=(timeout -k 5 "$MOAT_TIMEOUT" podman --root "$PT/oroot" --runroot "$PT/orunroot"
+	--tmpdir "$PT/tmp" --storage-driver overlay --cgroup-manager cgroupfs --events-backend file
+	--runtime "$MOAT")
 IMG=localhost/moat-test-busybox:latest
 # podman (with cgroupfs) makes a cgroup for conmon and one per container in
 # every v1 hierarchy: under a parent of the test's own, removed at the end.
@@ -59,6 +63,10 @@ podman_cleanup() {
 	[ -d "$PT/root" ] || return 0
 	"${PODMAN[@]}" rm -a -f -t 0 >/dev/null 2>&1
 	"${PODMAN[@]}" rmi -a -f >/dev/null 2>&1
+	if [ -d "$PT/oroot" ]; then
+		"${PODMAN_OVL[@]}" rm -a -f -t 0 >/dev/null 2>&1
+		"${PODMAN_OVL[@]}" rmi -a -f >/dev/null 2>&1
+	fi
 	# Rootless podman keeps a pause process holding its user namespace.
 	[ -s "$PT/tmp/pause.pid" ] && kill "$(cat "$PT/tmp/pause.pid")" 2>/dev/null
 	chmod -R u+rwx "$PT" 2>/dev/null
@@ -243,6 +251,34 @@ engine_init_pid() {
 }
 limit_check memory_limit memory memory.limit_in_bytes 67108864 --memory 64m
 limit_check pids_limit pids pids.max 42 --pids-limit 42
+
+# --- an overlay rootfs (podman's default driver): overlayfs cannot be
+# idmapped, so moat mounts an overlay of the idmapped layers; ownership as
+# the image says, writes land in podman's upper layer with the image's ids.
+if ! is_root; then
+	skip overlay_rootfs "moat idmaps (and so rebuilds overlays) only as root"
+else
+	mkdir -p "$PT/image/home/u" && chown 1000:1000 "$PT/image/home/u"
+	tar -C "$PT/image" --numeric-owner -cf "$PT/oimage.tar" .
+	run_capture out err rc "${PODMAN_OVL[@]}" import -q "$PT/oimage.tar" "$IMG"
+	assert_eq overlay_import 0 "$rc" "stderr: $err"
+	run_capture out err rc "${PODMAN_OVL[@]}" run --name o1 "${RUN[@]}" "$IMG" \
+		sh -c 'stat -c "%n %u:%g" /bin/busybox /home/u; touch /new /home/u/by-root; rm /bin/cat'
+	assert_eq overlay_image_owners $'/bin/busybox 0:0\n/home/u 1000:1000' "$out" "stderr: $err"
+	assert_not_contains overlay_no_warning "$err" "cannot be idmapped"
+	run_capture out err rc "${PODMAN_OVL[@]}" run --name o2 --user 1000:1000 "${RUN[@]}" "$IMG" \
+		touch /home/u/by-1000
+	assert_eq overlay_user_writes 0 "$rc" "stderr: $err"
+	up1=$("${PODMAN_OVL[@]}" inspect -f '{{.GraphDriver.Data.UpperDir}}' o1 2>/dev/null)
+	up2=$("${PODMAN_OVL[@]}" inspect -f '{{.GraphDriver.Data.UpperDir}}' o2 2>/dev/null)
+	assert_eq overlay_upper_owners "0:0 0:0 1000:1000" \
+		"$(stat -c %u:%g "$up1/new" "$up1/home/u/by-root" "$up2/home/u/by-1000" 2>&1 | xargs)"
+	assert_eq overlay_whiteout "character special file 0,0" \
+		"$(stat -c '%F %t,%T' "$up1/bin/cat" 2>&1)"
+	run_capture out err rc "${PODMAN_OVL[@]}" diff o1
+	assert_contains overlay_engine_sees_writes "$out" "A /new"
+	assert_eq overlay_engine_mount_only "" "$(findmnt -rn -o TARGET | grep -F "$T" | grep -v /merged)"
+fi
 
 # --- nothing left: containers, processes, mounts, moat state
 run_capture out err rc "${PODMAN[@]}" ps -a -q
