@@ -45,9 +45,9 @@
 #include "../lib/cleanup.h"
 #include "mounts.h"
 
-#define OVERLAY_MAX_LAYERS 500 /* overlayfs's own limit */
+#define OVERLAY_MAX_LAYERS  500 /* overlayfs's own limit */
 #define OVERLAY_MAX_OPTIONS 32
-#define OVERLAY_WORKDIR "moat"
+#define OVERLAY_WORKDIR	    "moat"
 
 struct overlay_plan {
 	char *lower[OVERLAY_MAX_LAYERS]; /* absolute, top first */
@@ -101,8 +101,8 @@ static int split_upper(struct overlay_plan *p, const char *upper, const char *wo
 		return moat_error_set(err, ENOMEM, "overlay options");
 	if (strcmp(dirname(u1), dirname(w1)))
 		return moat_error_setx(err, EINVAL,
-				       "upperdir %s and workdir %s are not in one directory",
-				       upper, work);
+				       "upperdir %s and workdir %s are not in one directory", upper,
+				       work);
 	p->upper_parent = strdup(u1);
 	p->upper_name = strdup(basename(u2));
 	p->work_name = strdup(basename(w2));
@@ -303,8 +303,8 @@ int idmap_overlay_rootfs(const char *rootfs, int userns_fd, uid_t uid, gid_t gid
 	pid_t pid;
 
 	r = plan_overlay(&plan, rootfs, err);
-	if (r == 0 && asprintf(&workdir, "%s/%s/" OVERLAY_WORKDIR, plan.upper_parent,
-			       plan.work_name) < 0)
+	if (r == 0 &&
+	    asprintf(&workdir, "%s/%s/" OVERLAY_WORKDIR, plan.upper_parent, plan.work_name) < 0)
 		r = moat_error_set(err, ENOMEM, "overlay");
 	/* root-owned on disk: the container's root through the idmap */
 	if (r == 0 && mkdir(workdir, 0700) < 0 && errno != EEXIST)
