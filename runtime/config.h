@@ -26,7 +26,7 @@ struct cgroup;
 struct host_lower;
 
 /* What `moat create|run` adds: the bundle's container (NULL for `moat do`). */
-#define CONTAINER_MAX_JOINS 3
+#define CONTAINER_MAX_JOINS 8
 
 struct container_setup {
 	const struct oci_config *oci;
@@ -52,12 +52,14 @@ struct container_setup {
 	/* The container's cgroup (cgroup.h), NULL when it has none: pid 1 waits
 	 * until moat has moved it in, then unshares its cgroup namespace. */
 	const struct cgroup *cgroup;
-	/* linux.namespaces given by path (network, ipc, uts): moat joins them
-	 * before creating the sandbox, which then makes no namespace of that
-	 * type (runtime/container_join.c). */
+	/* linux.namespaces given by path: moat, the monitor or pid 1 joins
+	 * them, and the sandbox makes no namespace of that type
+	 * (runtime/container_join.h). */
 	int join_fd[CONTAINER_MAX_JOINS];
-	int join_type[CONTAINER_MAX_JOINS]; /* CLONE_NEWNET, CLONE_NEWIPC, CLONE_NEWUTS */
+	int join_type[CONTAINER_MAX_JOINS]; /* CLONE_NEW*: net, ipc, uts, time, user, cgroup */
 	int n_joins;
+	/* With a user namespace by path: the namespaces the monitor makes in it. */
+	int join_unshare;
 };
 
 struct sandbox_config {

@@ -135,10 +135,63 @@ static int check_mount_idmaps(const struct oci_config *oci, bool root, struct mo
 	return 0;
 }
 
+/* Does a uid_map text map host id 0? */
+static bool maps_host_root(const char *text)
+{
+	unsigned long c, h, n;
+	int used;
+
+	while (sscanf(text, "%lu %lu %lu\n%n", &c, &h, &n, &used) == 3) {
+		if (h == 0 && n)
+			return true;
+		text += used;
+	}
+	return false;
+}
+
+/*
+ * A user namespace given by path (a pod's, another container's): its maps
+ * are the container's; host root among them only with the annotation.
+ */
+static int joined_ids(const struct oci_linux *lx, const char *path, bool host_ids,
+		      struct container_ids *ids, struct moat_error *err)
+{
+	int r;
+
+	if (lx->n_uid_mappings || lx->n_gid_mappings)
+		return moat_error_setx(err, EINVAL,
+				       "linux.uidMappings/gidMappings: not with a user namespace "
+				       "given by path (%s has its own)",
+				       path);
+	r = userns_read_maps(path, ids->uid_map, sizeof(ids->uid_map), ids->gid_map,
+			     sizeof(ids->gid_map), err);
+	if (r < 0)
+		return moat_error_prefix(err, "linux.namespaces: user");
+	if (!ids->uid_map[0])
+		return moat_error_setx(err, EINVAL,
+				       "linux.namespaces: user namespace %s maps no ids", path);
+	if (!host_ids && (maps_host_root(ids->uid_map) || maps_host_root(ids->gid_map)))
+		return moat_error_setx(err, EPERM,
+				       "linux.namespaces: user namespace %s maps host root (uid "
+				       "or gid 0): the container's root would be host root "
+				       "(set %s=true to allow it)",
+				       path, CONTAINER_HOST_IDS_ANNOTATION);
+	if (host_ids)
+		fprintf(stderr,
+			"moat: warning: %s=true: the container runs in user namespace %s, "
+			"unchecked: if it maps host root, the container's root is host root to "
+			"every file it reaches\n",
+			CONTAINER_HOST_IDS_ANNOTATION, path);
+	ids->source = CONTAINER_IDS_JOINED;
+	ids->idmap_default = ids->root;
+	return 0;
+}
+
 int container_ids_check(const struct oci_config *oci, const char *id, struct container_ids *ids,
 			struct moat_error *err)
 {
 	const struct oci_linux *lx = &oci->linux_config;
+	const struct oci_namespace *user = oci_config_namespace(oci, OCI_NS_USER);
 	bool host_ids;
 	int r = host_ids_requested(oci, &host_ids, err);
 
@@ -154,6 +207,8 @@ int container_ids_check(const struct oci_config *oci, const char *id, struct con
 	r = check_mount_idmaps(oci, ids->root, err);
 	if (r < 0)
 		return r;
+	if (user && user->path)
+		return joined_ids(lx, user->path, host_ids, ids, err);
 	if (!lx->n_uid_mappings != !lx->n_gid_mappings)
 		return moat_error_setx(
 		    err, EINVAL, "linux.uidMappings and linux.gidMappings: give both or neither");
@@ -205,7 +260,8 @@ int container_ids_assign(struct container_ids *ids, const char *owner, struct mo
 {
 	int r;
 
-	if (ids->root && ids->source == CONTAINER_IDS_CONFIG) {
+	if (ids->root &&
+	    (ids->source == CONTAINER_IDS_CONFIG || ids->source == CONTAINER_IDS_JOINED)) {
 		/* So that moat's own slices keep clear of what the engine chose. */
 		unsigned long u[128][2], g[128][2];
 
@@ -247,7 +303,8 @@ static json_t *map_json(const char *text)
 
 json_t *container_ids_json(const struct container_ids *ids)
 {
-	static const char *const names[] = {"slice", "shared", "config", "host-ids", "caller"};
+	static const char *const names[] = {"slice",	"shared", "config",
+					    "host-ids", "caller", "joined"};
 	json_t *o = json_object();
 
 	if (!o)

@@ -23,6 +23,7 @@ enum container_ids_source {
 	CONTAINER_IDS_CONFIG, /* config.json's linux.uidMappings/gidMappings */
 	CONTAINER_IDS_HOST,   /* dev.moat.host-ids=true: host ids */
 	CONTAINER_IDS_CALLER, /* unprivileged: 0 inside is the caller */
+	CONTAINER_IDS_JOINED, /* the maps of a user namespace given by path */
 };
 
 struct container_ids {

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <linux/nsfs.h>
 #include <sched.h>
+#include <stdbool.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
@@ -14,12 +15,27 @@
 #include "../lib/cleanup.h"
 #include "oci_config.h"
 
-/* The CLONE_NEW* flag of a namespace type moat joins by path, else 0. */
-static int join_flag(enum oci_namespace_type type)
+/*
+ * Why a namespace type cannot be joined by path, or NULL when it can:
+ * network, ipc, uts and time (moat joins them), user and cgroup (the
+ * sandbox's monitor and pid 1 do).
+ */
+static const char *join_refusal(enum oci_namespace_type type)
 {
-	if (type == OCI_NS_NETWORK || type == OCI_NS_IPC || type == OCI_NS_UTS)
-		return oci_namespace_clone_flag(type);
-	return 0;
+	if (type == OCI_NS_PID)
+		return "moat ends a container by ending its pid namespace (the sentry's or "
+		       "the gofer's death kills pid 1 and with it every process), which a "
+		       "shared one would outlive";
+	if (type == OCI_NS_MOUNT)
+		return "moat builds the container's root in a mount namespace of its own";
+	return NULL;
+}
+
+/* Types moat itself joins, before it creates the sandbox. */
+static bool joined_by_moat(int flag)
+{
+	return flag == CLONE_NEWNET || flag == CLONE_NEWIPC || flag == CLONE_NEWUTS ||
+	       flag == CLONE_NEWTIME;
 }
 
 /* "network" for CLONE_NEWNET: config.json's name of a joined type. */
@@ -38,17 +54,17 @@ int container_join_open(const struct oci_config *oci, const char *file,
 	for (size_t i = 0; i < oci->linux_config.n_namespaces; i++) {
 		const struct oci_namespace *ns = &oci->linux_config.namespaces[i];
 		const char *name = oci_namespace_name(ns->type);
-		int flag = join_flag(ns->type), fd, got;
+		int flag = oci_namespace_clone_flag(ns->type), fd, got;
+		const char *why = join_refusal(ns->type);
 
 		if (!ns->path)
 			continue;
-		if (!flag) {
+		if (why) {
 			container_join_close(setup);
-			return moat_error_setx(
-			    err, ENOTSUP,
-			    "%s: linux.namespaces[%zu]: joining a %s namespace "
-			    "by path is not supported (network, ipc and uts are)",
-			    file, i, name);
+			return moat_error_setx(err, ENOTSUP,
+					       "%s: linux.namespaces[%zu]: joining a %s namespace "
+					       "by path is not supported: %s",
+					       file, i, name, why);
 		}
 		fd = open(ns->path, O_RDONLY | O_CLOEXEC);
 		if (fd < 0) {
@@ -85,6 +101,8 @@ int container_join_enter(const struct container_setup *setup, struct moat_error 
 	int joined = 0;
 
 	for (int i = 0; i < setup->n_joins; i++) {
+		if (!joined_by_moat(setup->join_type[i]))
+			continue;
 		if (setns(setup->join_fd[i], setup->join_type[i]) < 0)
 			return moat_error_set(err, errno, "join the container's %s namespace",
 					      join_name(setup->join_type[i]));
@@ -93,12 +111,56 @@ int container_join_enter(const struct container_setup *setup, struct moat_error 
 	return joined;
 }
 
-int container_joins(const struct container_setup *setup, int type)
+int container_join_fd(const struct container_setup *setup, int type)
 {
 	for (int i = 0; i < setup->n_joins; i++)
 		if (setup->join_type[i] == type)
-			return 1;
+			return setup->join_fd[i];
+	return -1;
+}
+
+int container_joins(const struct container_setup *setup, int type)
+{
+	return container_join_fd(setup, type) >= 0;
+}
+
+void container_join_close_joined(struct container_setup *setup)
+{
+	int kept = 0;
+
+	for (int i = 0; i < setup->n_joins; i++) {
+		if (joined_by_moat(setup->join_type[i])) {
+			close(setup->join_fd[i]);
+			continue;
+		}
+		setup->join_fd[kept] = setup->join_fd[i];
+		setup->join_type[kept++] = setup->join_type[i];
+	}
+	setup->n_joins = kept;
+}
+
+int container_join_sandbox(struct container_setup *setup, struct moat_error *err)
+{
+	int user = container_join_fd(setup, CLONE_NEWUSER);
+
+	if (user < 0)
+		return 0;
+	if (setns(user, CLONE_NEWUSER) < 0)
+		return moat_error_set(err, errno, "join the container's user namespace");
+	if (unshare(setup->join_unshare) < 0)
+		return moat_error_set(err, errno, "create the sandbox's namespaces");
 	return 0;
+}
+
+int container_join_cgroup(const struct container_setup *setup, struct moat_error *err)
+{
+	int fd = container_join_fd(setup, CLONE_NEWCGROUP);
+
+	if (fd < 0)
+		return 0;
+	if (setns(fd, CLONE_NEWCGROUP) < 0)
+		return moat_error_set(err, errno, "join the container's cgroup namespace");
+	return 1;
 }
 
 int container_join_mqueue(struct moat_error *err)

@@ -4,12 +4,15 @@
  * namespace (a CNI network namespace, a pod's IPC and UTS namespaces)
  * instead of getting a new one.
  *
- * The sandbox's user namespace is made by moat, so a namespace owned by
- * another user namespace (the host's, for CNI's) can only be joined from
- * outside it: moat joins it itself, then creates the sandbox without a
+ * A network, ipc, uts or time namespace may be owned by another user
+ * namespace (the host's, for CNI's) and can then only be joined from outside
+ * the sandbox's: moat joins it itself, then creates the sandbox without a
  * namespace of that type; everything the sandbox starts (monitor, gofer,
- * sentry, pid 1) inherits it. Supported: network, ipc, uts. Joining a pid,
- * mount, user, cgroup or time namespace by path is refused.
+ * sentry, pid 1) inherits it. A user namespace given by path is joined by
+ * the monitor, which then makes the other namespaces inside it (moat stays
+ * host root to idmap the mounts through it); a cgroup namespace by pid 1, in
+ * place of the one it would make. Joining a pid or mount namespace by path
+ * is refused (container_join.c says why).
  */
 #ifndef MOAT_RUNTIME_CONTAINER_JOIN_H
 #define MOAT_RUNTIME_CONTAINER_JOIN_H
@@ -32,6 +35,21 @@ void container_join_close(struct container_setup *setup);
  * sandbox must then not create. -errno with err filled on failure.
  */
 int container_join_enter(const struct container_setup *setup, struct moat_error *err);
+
+/* The fd of the namespace of this CLONE_NEW* type joined by path, or -1. */
+int container_join_fd(const struct container_setup *setup, int type);
+
+/* In the sandbox: close what moat joined already, keep the rest. */
+void container_join_close_joined(struct container_setup *setup);
+
+/*
+ * In the monitor, first: join the user namespace given by path and make
+ * setup->join_unshare's namespaces in it. 0 when there is none to join.
+ */
+int container_join_sandbox(struct container_setup *setup, struct moat_error *err);
+
+/* In pid 1: join the cgroup namespace given by path: 1 if done, 0 if none. */
+int container_join_cgroup(const struct container_setup *setup, struct moat_error *err);
 
 /* Does the container join a namespace of this CLONE_NEW* type by path? */
 int container_joins(const struct container_setup *setup, int type);

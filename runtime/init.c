@@ -21,6 +21,7 @@
 #include "../lib/log.h"
 #include "../syscalls/filter.h"
 #include "caps.h"
+#include "container_join.h"
 #include "container_process.h"
 #include "oci_config.h"
 #include "rootfs.h"
@@ -210,15 +211,21 @@ static int wait_for_start(struct container_setup *c, struct moat_error *err)
 
 /*
  * Before any set-up (its work is then the container's): wait until moat has
- * moved this process into the container's cgroup, then make that cgroup the
- * root of a cgroup namespace of its own.
+ * moved this process into the container's cgroup (if it has one), then make
+ * that cgroup the root of a cgroup namespace of its own, or join the one
+ * config.json names.
  */
-static int enter_cgroup(const struct init_fds *fds, struct moat_error *err)
+static int enter_cgroup(struct container_setup *c, const struct init_fds *fds,
+			struct moat_error *err)
 {
 	struct sync_msg msg;
+	int r;
 
-	if (sync_recv(fds->monitor, &msg, NULL) <= 0 || msg.type != SYNC_CGROUP)
+	if (c->cgroup && (sync_recv(fds->monitor, &msg, NULL) <= 0 || msg.type != SYNC_CGROUP))
 		_exit(125); /* the monitor failed and reports it */
+	r = container_join_cgroup(c, err);
+	if (r != 0 || !c->cgroup)
+		return r < 0 ? r : 0;
 	if (unshare(CLONE_NEWCGROUP) < 0)
 		return moat_error_set(err, errno, "unshare the cgroup namespace");
 	return 0;
@@ -288,7 +295,7 @@ void init_main(struct sandbox_config *cfg, const struct init_fds *fds)
 
 	log_set_role("moat-init");
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (cfg->container && cfg->container->cgroup && enter_cgroup(fds, &err) < 0)
+	if (cfg->container && enter_cgroup(cfg->container, fds, &err) < 0)
 		init_fail(fds, &err);
 	if (rootfs_enter(cfg, &err) < 0)
 		init_fail(fds, &err);

@@ -23,6 +23,7 @@
 #include "../lib/log.h"
 #include "../sentry/sentry.h"
 #include "container.h"
+#include "container_join.h"
 #include "host_lower.h"
 #include "container_process.h"
 #include "init.h"
@@ -318,6 +319,8 @@ void monitor_main(struct sandbox_config *cfg, int moat_sock)
 	else
 		setpgid(0, 0); /* the terminal's ^C is moat's to forward, not ours */
 	if (receive_go(cfg, moat_sock, &err) < 0)
+		monitor_fail(moat_sock, &err);
+	if (cfg->container && container_join_sandbox(cfg->container, &err) < 0)
 		monitor_fail(moat_sock, &err);
 	owner = uid_as_seen(cfg->caller_uid);
 	if (become_inside_ids(cfg, &err) < 0)

@@ -95,7 +95,12 @@ static int send_mounts(struct sandbox_config *cfg, pid_t child, int sock, struct
 	for (int i = 0; i < cfg->nmounts; i++)
 		n += cfg->mounts[i].kind != MOUNT_TMPFS;
 	snprintf(path, sizeof(path), "/proc/%d/ns/user", child);
-	userns = open(path, O_RDONLY | O_CLOEXEC);
+	if (cfg->container && container_joins(cfg->container, CLONE_NEWUSER))
+		/* the monitor joins it once the mounts are in: not there yet */
+		userns =
+		    fcntl(container_join_fd(cfg->container, CLONE_NEWUSER), F_DUPFD_CLOEXEC, 0);
+	else
+		userns = open(path, O_RDONLY | O_CLOEXEC);
 	if (userns < 0)
 		return moat_error_set(err, errno, "open %s", path);
 	if (cfg->container) /* the rootfs and bind mounts, idmapped as planned */
@@ -186,7 +191,7 @@ int sandbox_wait(struct sandbox_config *cfg, int sock, pid_t monitor, pid_t init
 int sandbox_spawn(struct sandbox_config *cfg, int *sock_out, pid_t *monitor_out,
 		  struct moat_error *err)
 {
-	int sock[2], flags, r;
+	int sock[2], flags, r, joined_user;
 	pid_t child;
 
 	r = prepare(cfg, err);
@@ -206,7 +211,15 @@ int sandbox_spawn(struct sandbox_config *cfg, int *sock_out, pid_t *monitor_out,
 			return r;
 		}
 		flags &= ~r;
+		/* A user namespace by path: the monitor joins it and makes the rest. */
+		if (container_joins(cfg->container, CLONE_NEWUSER)) {
+			cfg->container->join_unshare = flags & ~CLONE_NEWUSER;
+			if (container_joins(cfg->container, CLONE_NEWCGROUP))
+				cfg->container->join_unshare &= ~CLONE_NEWCGROUP;
+			flags = 0;
+		}
 	}
+	joined_user = cfg->container ? container_join_fd(cfg->container, CLONE_NEWUSER) : -1;
 	fflush(NULL);
 	child = (pid_t)syscall(SYS_clone, flags | SIGCHLD, 0, 0, 0, 0);
 	if (child < 0) {
@@ -218,11 +231,11 @@ int sandbox_spawn(struct sandbox_config *cfg, int *sock_out, pid_t *monitor_out,
 	if (child == 0) {
 		close(sock[0]);
 		if (cfg->container) /* joined already: nothing below needs them */
-			container_join_close(cfg->container);
+			container_join_close_joined(cfg->container);
 		monitor_main(cfg, sock[1]);
 	}
 	close(sock[1]);
-	r = userns_write_maps(child, cfg, err);
+	r = joined_user < 0 ? userns_write_maps(child, cfg, err) : 0;
 	if (r == 0)
 		r = send_mounts(cfg, child, sock[0], err);
 	if (r < 0) {

@@ -10,9 +10,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pwd.h>
+#include <sched.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "../lib/cleanup.h"
@@ -172,4 +176,67 @@ int userns_write_maps(pid_t pid, const struct sandbox_config *cfg, struct moat_e
 	if (r < 0)
 		return r;
 	return userns_write_proc(pid, "gid_map", gid_map, err);
+}
+
+int userns_read_maps(const char *path, char *uid_map, size_t uid_len, char *gid_map, size_t gid_len,
+		     struct moat_error *err)
+{
+	_cleanup_close_ int ns = open(path, O_RDONLY | O_CLOEXEC);
+	char buf[2048] = "", *sep;
+	int fds[2], status;
+	ssize_t n = 0;
+	pid_t pid;
+
+	struct stat a, b;
+	bool own;
+
+	if (ns < 0)
+		return moat_error_set(err, errno, "%s", path);
+	/* setns() refuses the caller's own namespace: read that one in place */
+	own = fstat(ns, &a) == 0 && stat("/proc/self/ns/user", &b) == 0 && a.st_ino == b.st_ino &&
+	      a.st_dev == b.st_dev;
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return moat_error_set(err, errno, "pipe");
+	pid = fork();
+	if (pid < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return moat_error_set(err, errno, "fork");
+	}
+	if (pid == 0) {
+		/* From inside, /proc/self/uid_map and gid_map show the namespace's
+		 * own maps against its parent's ids. */
+		char text[1024];
+		int f, k;
+
+		close(fds[0]);
+		if (!own && setns(ns, CLONE_NEWUSER) < 0)
+			_exit(errno);
+		for (int i = 0; i < 2; i++) {
+			f = open(i ? "/proc/self/gid_map" : "/proc/self/uid_map", O_RDONLY);
+			k = f < 0 ? -1 : (int)read(f, text, sizeof(text) - 1);
+			if (k < 0)
+				_exit(EIO);
+			text[k] = '\0';
+			dprintf(fds[1], "%s%s", text, i ? "" : "-\n");
+		}
+		_exit(0);
+	}
+	close(fds[1]);
+	for (ssize_t k; n < (ssize_t)sizeof(buf) - 1 &&
+			(k = read(fds[0], buf + n, sizeof(buf) - 1 - (size_t)n)) > 0;)
+		n += k;
+	close(fds[0]);
+	waitpid(pid, &status, 0);
+	buf[n] = '\0';
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
+		return moat_error_set(err, WIFEXITED(status) ? WEXITSTATUS(status) : EIO,
+				      "join the user namespace %s", path);
+	sep = strstr(buf, "-\n");
+	if (!sep)
+		return moat_error_setx(err, EIO, "%s: its maps could not be read", path);
+	*sep = '\0';
+	snprintf(uid_map, uid_len, "%s", buf);
+	snprintf(gid_map, gid_len, "%s", sep + 2);
+	return 0;
 }

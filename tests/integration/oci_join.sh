@@ -46,6 +46,60 @@ assert_contains join_missing_path_message "$err" "$T/no-such-netns"
 [ -z "$(left_behind j-missing)" ] && pass join_missing_nothing_left ||
 	fail join_missing_nothing_left "$(left_behind j-missing)"
 
+make_bundle "$T/mnt" 'join("mount", "/proc/self/ns/mnt")'
+run_capture out err rc "${OCI[@]}" run -b "$T/mnt" j-mnt
+assert_eq join_mount_refused 1 "$rc" "stderr: $err"
+assert_contains join_mount_reason "$err" "a mount namespace of its own"
+
+make_bundle "$T/umap" 'join("user", "/proc/self/ns/user")
+d["linux"]["uidMappings"] = [{"containerID": 0, "hostID": 1000, "size": 1}]
+d["linux"]["gidMappings"] = [{"containerID": 0, "hostID": 1000, "size": 1}]'
+run_capture out err rc "${OCI[@]}" run -b "$T/umap" j-umap
+assert_eq join_user_with_mappings_refused 1 "$rc" "stderr: $err"
+assert_contains join_user_with_mappings_message "$err" "not with a user namespace given by path"
+[ -z "$(left_behind j-umap)" ] && pass join_user_nothing_left ||
+	fail join_user_nothing_left "$(left_behind j-umap)"
+
+if is_root; then
+	# The host's own user namespace maps host root: never without the annotation.
+	make_bundle "$T/uhost" 'join("user", "/proc/self/ns/user")
+d["linux"].pop("uidMappings", None); d["linux"].pop("gidMappings", None)'
+	run_capture out err rc "${OCI[@]}" run -b "$T/uhost" j-uhost
+	assert_eq join_host_userns_refused 1 "$rc" "stderr: $err"
+	assert_contains join_host_userns_message "$err" "maps host root"
+fi
+
+# --- a pod: container b joins container a's user and cgroup namespaces (and,
+# as root, its network, ipc and uts ones), as a pod's containers join its
+# sandbox's. b's ids are a's: the same maps, its rootfs idmapped through them.
+make_bundle "$T/pa" 'd["process"]["args"] = ["sleep", "300"]'
+run_capture out err rc "${OCI[@]}" run -d -b "$T/pa" pa
+assert_eq pod_sandbox_runs 0 "$rc" "stderr: $err"
+A=$(state_field pa pid)
+pod_joins="join(\"user\", \"/proc/$A/ns/user\")
+join(\"cgroup\", \"/proc/$A/ns/cgroup\")"
+is_root && pod_joins="$pod_joins
+join(\"network\", \"/proc/$A/ns/net\")
+join(\"ipc\", \"/proc/$A/ns/ipc\")
+join(\"uts\", \"/proc/$A/ns/uts\")
+d.pop(\"hostname\", None)"
+make_bundle "$T/pb" "$pod_joins
+d[\"linux\"].pop(\"uidMappings\", None); d[\"linux\"].pop(\"gidMappings\", None)
+d[\"process\"][\"args\"] = [\"sh\", \"-c\", \"for n in user cgroup net ipc uts; do readlink /proc/self/ns/\$n; done; cat /proc/self/uid_map; stat -c %u:%g /bin/busybox\"]"
+run_capture out err rc "${OCI[@]}" run -b "$T/pb" pb
+assert_eq pod_member_runs 0 "$rc" "stderr: $err"
+assert_contains pod_same_userns "$out" "user:[$(nsino /proc/$A/ns/user)]"
+assert_contains pod_same_cgroupns "$out" "cgroup:[$(nsino /proc/$A/ns/cgroup)]"
+assert_eq pod_same_uid_map "$(xargs </proc/$A/uid_map)" "$(grep -E '^ *[0-9]+ +[0-9]+ +[0-9]+ *$' <<<"$out" | xargs)"
+assert_contains pod_rootfs_owner "$out" "0:0"
+if is_root; then
+	assert_contains pod_same_netns "$out" "net:[$(nsino /proc/$A/ns/net)]"
+	assert_contains pod_same_ipcns "$out" "ipc:[$(nsino /proc/$A/ns/ipc)]"
+fi
+"${OCI[@]}" delete --force pa >/dev/null 2>&1
+[ -z "$(left_behind pa)$(left_behind pb)" ] && pass pod_nothing_left ||
+	fail pod_nothing_left "$(left_behind pa)$(left_behind pb)"
+
 # --- joining ---------------------------------------------------------------------
 if ! is_root; then
 	# An unprivileged caller cannot join a namespace its own user namespace
@@ -60,7 +114,7 @@ if ! unshare --net="$T/net" --uts="$T/uts" --ipc="$T/ipc" hostname pod-host; the
 	fail join_setup "unshare could not make persistent namespaces"
 	finish
 fi
-cleanup_ns() { umount "$T/net" "$T/uts" "$T/ipc" 2>/dev/null; }
+cleanup_ns() { umount "$T/net" "$T/uts" "$T/ipc" "$T/time" 2>/dev/null; }
 trap 'cleanup_ns; _cleanup' EXIT
 
 make_bundle "$T/j" "join(\"network\", \"$T/net\")
@@ -87,6 +141,22 @@ assert_contains join_netns_inode "$out" "net:[$(nsino "$T/net")]"
 assert_contains join_uts_hostname "$out" "pod-host"
 # The host's own network namespace is not the one joined.
 assert_not_contains join_not_host_netns "$out" "net:[$(nsino /proc/self/ns/net)]"
+
+# A time namespace (booted a million seconds earlier): moat joins it as it
+# joins a network namespace, before it makes the sandbox.
+touch "$T/time"
+if unshare --time="$T/time" --boottime 1000000 true 2>/dev/null; then
+	make_bundle "$T/jt" "join(\"time\", \"$T/time\")
+d[\"process\"][\"args\"] = [\"sh\", \"-c\", \"readlink /proc/self/ns/time; cut -d. -f1 /proc/uptime\"]"
+	run_capture out err rc "${OCI[@]}" run -b "$T/jt" jt
+	assert_eq join_time_run 0 "$rc" "stderr: $err"
+	assert_contains join_time_ns "$out" "time:[$(nsino "$T/time")]"
+	up=$(tail -n 1 <<<"$out")
+	[ "${up:-0}" -ge 1000000 ] 2>/dev/null && pass join_time_boottime_offset ||
+		fail join_time_boottime_offset "uptime inside: $up"
+else
+	skip join_time "unshare --time is not available here"
+fi
 
 # A hostname with a joined uts namespace owned by the host's user namespace:
 # the container cannot set it (runc, as root in that namespace, could).
