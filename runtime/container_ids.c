@@ -149,6 +149,23 @@ static bool maps_host_root(const char *text)
 	return false;
 }
 
+/* Is the uid_map text exactly these mappings, in this order? */
+static bool same_map(const char *text, const struct oci_id_mapping *maps, size_t n)
+{
+	unsigned long c, h, k;
+	size_t i = 0;
+	int used;
+
+	while (sscanf(text, "%lu %lu %lu\n%n", &c, &h, &k, &used) == 3) {
+		if (i == n || c != maps[i].container_id || h != maps[i].host_id ||
+		    k != maps[i].size)
+			return false;
+		i++;
+		text += used;
+	}
+	return i == n;
+}
+
 /*
  * A user namespace given by path (a pod's, another container's): its maps
  * are the container's; host root among them only with the annotation.
@@ -158,15 +175,19 @@ static int joined_ids(const struct oci_linux *lx, const char *path, bool host_id
 {
 	int r;
 
-	if (lx->n_uid_mappings || lx->n_gid_mappings)
-		return moat_error_setx(err, EINVAL,
-				       "linux.uidMappings/gidMappings: not with a user namespace "
-				       "given by path (%s has its own)",
-				       path);
 	r = userns_read_maps(path, ids->uid_map, sizeof(ids->uid_map), ids->gid_map,
 			     sizeof(ids->gid_map), err);
 	if (r < 0)
 		return moat_error_prefix(err, "linux.namespaces: user");
+	/* Mappings beside a path (containerd gives both for a pod with user
+	 * namespaces) only describe the namespace: they must be its own. */
+	if ((lx->n_uid_mappings || lx->n_gid_mappings) &&
+	    (!same_map(ids->uid_map, lx->uid_mappings, lx->n_uid_mappings) ||
+	     !same_map(ids->gid_map, lx->gid_mappings, lx->n_gid_mappings)))
+		return moat_error_setx(err, EINVAL,
+				       "linux.uidMappings/gidMappings: not those of the user "
+				       "namespace given by path (%s)",
+				       path);
 	if (!ids->uid_map[0])
 		return moat_error_setx(err, EINVAL,
 				       "linux.namespaces: user namespace %s maps no ids", path);

@@ -56,7 +56,7 @@ d["linux"]["uidMappings"] = [{"containerID": 0, "hostID": 1000, "size": 1}]
 d["linux"]["gidMappings"] = [{"containerID": 0, "hostID": 1000, "size": 1}]'
 run_capture out err rc "${OCI[@]}" run -b "$T/umap" j-umap
 assert_eq join_user_with_mappings_refused 1 "$rc" "stderr: $err"
-assert_contains join_user_with_mappings_message "$err" "not with a user namespace given by path"
+assert_contains join_user_with_mappings_message "$err" "not those of the user namespace given by path"
 [ -z "$(left_behind j-umap)" ] && pass join_user_nothing_left ||
 	fail join_user_nothing_left "$(left_behind j-umap)"
 
@@ -96,6 +96,16 @@ if is_root; then
 	assert_contains pod_same_netns "$out" "net:[$(nsino /proc/$A/ns/net)]"
 	assert_contains pod_same_ipcns "$out" "ipc:[$(nsino /proc/$A/ns/ipc)]"
 fi
+# Mappings beside the path, as containerd gives them for a pod with user
+# namespaces: accepted when they are the namespace's own.
+read -r c h n < <(head -n 1 /proc/$A/uid_map)
+read -r gc gh gn < <(head -n 1 /proc/$A/gid_map)
+make_bundle "$T/pc" "$pod_joins
+d[\"linux\"][\"uidMappings\"] = [{\"containerID\": $c, \"hostID\": $h, \"size\": $n}]
+d[\"linux\"][\"gidMappings\"] = [{\"containerID\": $gc, \"hostID\": $gh, \"size\": $gn}]
+d[\"process\"][\"args\"] = [\"readlink\", \"/proc/self/ns/user\"]"
+run_capture out err rc "${OCI[@]}" run -b "$T/pc" pc
+assert_eq pod_matching_mappings_accepted "user:[$(nsino /proc/$A/ns/user)]" "$out" "status $rc, stderr: $err"
 "${OCI[@]}" delete --force pa >/dev/null 2>&1
 [ -z "$(left_behind pa)$(left_behind pb)" ] && pass pod_nothing_left ||
 	fail pod_nothing_left "$(left_behind pa)$(left_behind pb)"
