@@ -573,20 +573,27 @@ int cgroup_join_pid(const struct cgroup *cg, pid_t pid, struct moat_error *err)
 	return 0;
 }
 
-int cgroup_kill_procs(const char *dir, struct moat_error *err)
+/*
+ * SIGKILL every pid of cgroup.procs in the cgroup directory dir until it
+ * reads empty. The file is opened anew each round: cgroup v1 keeps the pid
+ * list an open file read first (for a while), so a re-read would show the
+ * dead.
+ */
+int cgroup_kill_procs_at(int dir)
 {
 	const struct timespec tick = {.tv_nsec = 10 * 1000 * 1000};
 
 	for (int round = 0; round < 500; round++) {
-		char path[CGROUP_PATH_MAX + 32];
-		_cleanup_fclose_ FILE *f = NULL;
+		int fd = openat(dir, "cgroup.procs", O_RDONLY | O_CLOEXEC);
+		_cleanup_fclose_ FILE *f = fd < 0 ? NULL : fdopen(fd, "r");
 		bool any = false;
 		int pid;
 
-		snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
-		f = fopen(path, "re");
-		if (!f)
-			return errno == ENOENT ? 0 : moat_error_set(err, errno, "read %s", path);
+		if (!f) {
+			if (fd >= 0)
+				close(fd);
+			return -errno;
+		}
 		while (fscanf(f, "%d", &pid) == 1) {
 			any = true;
 			kill(pid, SIGKILL);
@@ -595,7 +602,19 @@ int cgroup_kill_procs(const char *dir, struct moat_error *err)
 			return 0;
 		nanosleep(&tick, NULL);
 	}
-	return moat_error_setx(err, EBUSY, "cgroups: processes in %s do not exit", dir);
+	return -EBUSY;
+}
+
+int cgroup_kill_procs(const char *dir, struct moat_error *err)
+{
+	_cleanup_close_ int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int r = fd < 0 ? -errno : cgroup_kill_procs_at(fd);
+
+	if (r == -ENOENT)
+		return 0;
+	if (r == -EBUSY)
+		return moat_error_setx(err, EBUSY, "cgroups: processes in %s do not exit", dir);
+	return r < 0 ? moat_error_set(err, -r, "read %s/cgroup.procs", dir) : 0;
 }
 
 /* rmdir, waiting a little for dying tasks to leave. */

@@ -160,6 +160,8 @@ int cgroup_read(const char *dir, const char *file, char *buf, size_t len);
 int cgroup_write_file(const char *dir, const char *file, const char *value);
 /* SIGKILL every pid in dir/cgroup.procs until it stays empty (about 5 s at most). */
 int cgroup_kill_procs(const char *dir, struct moat_error *err);
+/* The same in the cgroup directory open as dir: 0, -EBUSY or -errno. */
+int cgroup_kill_procs_at(int dir);
 /* In a plan function (with plan and err in scope): add an unverified write,
  * or return -E2BIG with "too many values". */
 #define CGROUP_PLAN_ADD(field, file, ...)                                                          \

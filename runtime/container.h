@@ -100,6 +100,10 @@ enum container_status container_status(const struct container *c);
 const char *container_status_name(enum container_status s);
 /* Is pid alive and the same process (start time) as recorded? */
 bool container_process_alive(pid_t pid, unsigned long long start_time);
+/* Is host pid init pid 1 of its pid namespace (not a shared one's member)? */
+bool container_owns_pid_namespace(pid_t init);
+/* Send sig to every process of the container's cgroup (kill --all, shared pid namespace). */
+int container_signal_cgroup(const struct container *c, int sig, struct moat_error *err);
 unsigned long long container_process_start_time(pid_t pid);
 /* The runtime-spec state (runc's fields), as a new JSON object. */
 json_t *container_public_state(const struct container *c);

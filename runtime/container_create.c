@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pwd.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -237,10 +238,17 @@ int container_send_console(const char *socket_path, int master, struct moat_erro
 	return 0;
 }
 
+static int open_cgroup_dir(const struct cgroup *cg, struct moat_error *err)
+{
+	int fd = open(cg->d[0].path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	return fd < 0 ? moat_error_set(err, errno, "open %s", cg->d[0].path) : fd;
+}
+
 /* Wait for pid 1 to be set up (SYNC_READY); a pty master may come first,
  * and before that the request to move pid 1 into the cgroup. */
 static pid_t await_ready(int sock, const struct create_options *o, const struct cgroup *cg,
-			 int *pty, struct moat_error *err)
+			 bool shared_pid_ns, int *pty, struct moat_error *err)
 {
 	for (;;) {
 		struct sync_msg msg;
@@ -260,7 +268,16 @@ static pid_t await_ready(int sock, const struct create_options *o, const struct 
 			r = cgroup_join_pid(cg, msg.value, err);
 			if (r < 0)
 				return r;
-			r = sync_send(sock, SYNC_CGROUP, 0, -1);
+			/* The monitor ends a container whose pid namespace outlives
+			 * pid 1 through its cgroup's cgroup.procs. */
+			if (shared_pid_ns) {
+				fd = open_cgroup_dir(cg, err);
+				if (fd < 0)
+					return fd;
+			}
+			r = sync_send(sock, SYNC_CGROUP, 0, fd);
+			if (fd >= 0)
+				close(fd);
 			if (r < 0)
 				return moat_error_set(err, -r, "resume the container's pid 1");
 			continue;
@@ -363,6 +380,13 @@ int container_create(const struct oci_globals *g, const struct create_options *o
 			 &l->cgroup, &err) < 0)
 		goto fail;
 	l->setup.cgroup = l->cgroup.n ? &l->cgroup : NULL;
+	if (!l->setup.cgroup && container_joins(&l->setup, CLONE_NEWPID)) {
+		moat_error_setx(&err, ENOTSUP,
+				"linux.namespaces: pid: a container that shares a pid namespace "
+				"needs a cgroup of its own (its processes outlive pid 1 and are "
+				"ended through it), and this one has none");
+		goto fail;
+	}
 	fifo = make_exec_fifo(&c, &err);
 	if (fifo < 0)
 		goto fail;
@@ -378,7 +402,8 @@ int container_create(const struct oci_globals *g, const struct create_options *o
 	close(l->setup.exec_sock_fd);
 	if (r < 0)
 		goto fail;
-	init = await_ready(sock, o, &l->cgroup, &pty, &err);
+	init =
+	    await_ready(sock, o, &l->cgroup, container_joins(&l->setup, CLONE_NEWPID), &pty, &err);
 	if (init < 0 || container_process_host_limits(init, &l->oci.process, &err) < 0 ||
 	    write_state(&c, l, init, monitor, &err) < 0 ||
 	    (o->pid_file && container_write_pid_file(o->pid_file, monitor, &err) < 0))

@@ -19,12 +19,16 @@
 #include "container_ids.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "../lib/cleanup.h"
 #include "../lib/log.h"
 #include "container.h"
+#include "container_join.h"
 #include "oci_config.h"
 #include "userns.h"
 
@@ -170,12 +174,12 @@ static bool same_map(const char *text, const struct oci_id_mapping *maps, size_t
  * A user namespace given by path (a pod's, another container's): its maps
  * are the container's; host root among them only with the annotation.
  */
-static int joined_ids(const struct oci_linux *lx, const char *path, bool host_ids,
+static int joined_ids(const struct oci_linux *lx, int ns, const char *path, bool host_ids,
 		      struct container_ids *ids, struct moat_error *err)
 {
 	int r;
 
-	r = userns_read_maps(path, ids->uid_map, sizeof(ids->uid_map), ids->gid_map,
+	r = userns_read_maps(ns, path, ids->uid_map, sizeof(ids->uid_map), ids->gid_map,
 			     sizeof(ids->gid_map), err);
 	if (r < 0)
 		return moat_error_prefix(err, "linux.namespaces: user");
@@ -208,11 +212,36 @@ static int joined_ids(const struct oci_linux *lx, const char *path, bool host_id
 	return 0;
 }
 
+/*
+ * The ids of a container that joins a user namespace: the one named, or
+ * the owner of the pid namespace named (container_join.c joins the same).
+ */
+static int user_to_join(const struct oci_linux *lx, const struct oci_namespace *user,
+			const struct oci_namespace *pid, bool host_ids, struct container_ids *ids,
+			struct moat_error *err)
+{
+	const char *path = user && user->path ? user->path : pid->path;
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+	_cleanup_close_ int owner = -1;
+	char shown[PATH_MAX + 64];
+
+	if (fd < 0)
+		return moat_error_set(err, errno, "linux.namespaces: %s", path);
+	if (user && user->path)
+		return joined_ids(lx, fd, path, host_ids, ids, err);
+	owner = container_join_pid_owner(fd, err);
+	if (owner < 0)
+		return moat_error_prefix(err, "linux.namespaces: pid %s", path);
+	snprintf(shown, sizeof(shown), "(the owner of pid namespace %s)", path);
+	return joined_ids(lx, owner, shown, host_ids, ids, err);
+}
+
 int container_ids_check(const struct oci_config *oci, const char *id, struct container_ids *ids,
 			struct moat_error *err)
 {
 	const struct oci_linux *lx = &oci->linux_config;
 	const struct oci_namespace *user = oci_config_namespace(oci, OCI_NS_USER);
+	const struct oci_namespace *pid = oci_config_namespace(oci, OCI_NS_PID);
 	bool host_ids;
 	int r = host_ids_requested(oci, &host_ids, err);
 
@@ -228,8 +257,8 @@ int container_ids_check(const struct oci_config *oci, const char *id, struct con
 	r = check_mount_idmaps(oci, ids->root, err);
 	if (r < 0)
 		return r;
-	if (user && user->path)
-		return joined_ids(lx, user->path, host_ids, ids, err);
+	if ((user && user->path) || (pid && pid->path))
+		return user_to_join(lx, user, pid, host_ids, ids, err);
 	if (!lx->n_uid_mappings != !lx->n_gid_mappings)
 		return moat_error_setx(
 		    err, EINVAL, "linux.uidMappings and linux.gidMappings: give both or neither");

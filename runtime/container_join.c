@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -17,18 +18,41 @@
 
 /*
  * Why a namespace type cannot be joined by path, or NULL when it can:
- * network, ipc, uts and time (moat joins them), user and cgroup (the
+ * network, ipc, uts and time (moat joins them), user, cgroup and pid (the
  * sandbox's monitor and pid 1 do).
  */
 static const char *join_refusal(enum oci_namespace_type type)
 {
-	if (type == OCI_NS_PID)
-		return "moat ends a container by ending its pid namespace (the sentry's or "
-		       "the gofer's death kills pid 1 and with it every process), which a "
-		       "shared one would outlive";
 	if (type == OCI_NS_MOUNT)
 		return "moat builds the container's root in a mount namespace of its own";
 	return NULL;
+}
+
+static bool same_ns(int a, int b)
+{
+	struct stat x, y;
+
+	return fstat(a, &x) == 0 && fstat(b, &y) == 0 && x.st_ino == y.st_ino &&
+	       x.st_dev == y.st_dev;
+}
+
+int container_join_pid_owner(int pid_ns, struct moat_error *err)
+{
+	_cleanup_close_ int own = open("/proc/self/ns/user", O_RDONLY | O_CLOEXEC);
+	int owner = ioctl(pid_ns, NS_GET_USERNS);
+
+	if (owner < 0)
+		return moat_error_set(err, errno, "the user namespace owning the pid namespace");
+	if (own >= 0 && same_ns(owner, own)) {
+		close(owner);
+		/* Its /proc could be mounted only by a process privileged there. */
+		return moat_error_setx(err, EPERM,
+				       "the pid namespace belongs to moat's own user namespace "
+				       "(the host's, or another runtime's container): a container "
+				       "shares a pid namespace only inside the user namespace "
+				       "that owns it");
+	}
+	return owner;
 }
 
 /* Types moat itself joins, before it creates the sandbox. */
@@ -45,6 +69,40 @@ static const char *join_name(int flag)
 		if (oci_namespace_clone_flag(t) == flag)
 			return oci_namespace_name(t);
 	return "";
+}
+
+/*
+ * A pid namespace is joined inside the user namespace that owns it (pid 1
+ * mounts its /proc): that one, when config.json names no user namespace (a
+ * pod's containers share the sandbox's ids), else it must be the one named.
+ */
+static int join_pid_owner(const char *file, struct container_setup *setup, struct moat_error *err)
+{
+	int pid = container_join_fd(setup, CLONE_NEWPID), user, owner;
+
+	if (pid < 0)
+		return 0;
+	owner = container_join_pid_owner(pid, err);
+	if (owner < 0) {
+		container_join_close(setup);
+		return moat_error_prefix(err, "%s: linux.namespaces: pid", file);
+	}
+	user = container_join_fd(setup, CLONE_NEWUSER);
+	if (user >= 0) {
+		bool same = same_ns(user, owner);
+
+		close(owner);
+		if (same)
+			return 0;
+		container_join_close(setup);
+		return moat_error_setx(err, EINVAL,
+				       "%s: linux.namespaces: the pid namespace given is not owned "
+				       "by the user namespace given",
+				       file);
+	}
+	setup->join_fd[setup->n_joins] = owner;
+	setup->join_type[setup->n_joins++] = CLONE_NEWUSER;
+	return 0;
 }
 
 int container_join_open(const struct oci_config *oci, const char *file,
@@ -86,7 +144,7 @@ int container_join_open(const struct oci_config *oci, const char *file,
 		setup->join_fd[setup->n_joins] = fd;
 		setup->join_type[setup->n_joins++] = flag;
 	}
-	return 0;
+	return join_pid_owner(file, setup, err);
 }
 
 void container_join_close(struct container_setup *setup)

@@ -11,8 +11,11 @@
  * sentry, pid 1) inherits it. A user namespace given by path is joined by
  * the monitor, which then makes the other namespaces inside it (moat stays
  * host root to idmap the mounts through it); a cgroup namespace by pid 1, in
- * place of the one it would make. Joining a pid or mount namespace by path
- * is refused (container_join.c says why).
+ * place of the one it would make. A pid namespace is joined inside the user
+ * namespace that owns it (joined with it when config.json names none): the
+ * monitor starts pid 1 in it, and ends every process of the container's
+ * cgroup when pid 1, the sentry or the gofer ends (a shared pid namespace
+ * outlives them). Joining a mount namespace by path is refused.
  */
 #ifndef MOAT_RUNTIME_CONTAINER_JOIN_H
 #define MOAT_RUNTIME_CONTAINER_JOIN_H
@@ -35,6 +38,12 @@ void container_join_close(struct container_setup *setup);
  * sandbox must then not create. -errno with err filled on failure.
  */
 int container_join_enter(const struct container_setup *setup, struct moat_error *err);
+
+/*
+ * The user namespace owning pid namespace pid_ns (a new fd), refused when it
+ * is moat's own (the host's). -errno with err filled.
+ */
+int container_join_pid_owner(int pid_ns, struct moat_error *err);
 
 /* The fd of the namespace of this CLONE_NEW* type joined by path, or -1. */
 int container_join_fd(const struct container_setup *setup, int type);

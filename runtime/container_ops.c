@@ -194,8 +194,11 @@ int container_cmd_kill(const struct oci_globals *g, const char *id, const char *
 	if (container_open_running(g, id, &c, &err) < 0)
 		return oci_cli_fail(g, &err);
 	pid = container_init_pid(&c);
-	if (all)
+	/* A shared pid namespace holds others' processes: then the cgroup's */
+	if (all && container_owns_pid_namespace(pid))
 		signal_all(pid, signo);
+	else if (all && container_signal_cgroup(&c, signo, &err) < 0)
+		fprintf(stderr, "moat: warning: kill --all: %s\n", err.msg);
 	if (kill(pid, signo) < 0) {
 		moat_error_set(&err, errno, "kill container \"%s\"", id);
 		container_close(&c);

@@ -4,12 +4,15 @@
  * the container's cgroup; moat takes every host process whose pid namespace
  * is pid 1's, which holds exactly pid 1, its descendants and `moat exec`'d
  * processes (not the monitor, the gofer or the sentry: they are moat's, in
- * the host's pid namespace). Table mode runs ps(1) with the given options
- * (default -ef) and keeps the header and the rows whose PID is one of them.
+ * the host's pid namespace), and, when pid 1's pid namespace is shared (a
+ * pod's, given by path), the container's cgroup's. Table mode runs ps(1)
+ * with the given options (default -ef) and keeps the header and the rows
+ * whose PID is one of them.
  */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +21,7 @@
 #include <unistd.h>
 
 #include "../lib/cleanup.h"
+#include "cgroup.h"
 #include "container.h"
 
 struct pid_list {
@@ -32,8 +36,64 @@ static int compare_pids(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+static int add_pid(struct pid_list *out, long pid, struct moat_error *err)
+{
+	pid_t *grown = realloc(out->pids, (out->n + 1) * sizeof(pid_t));
+
+	if (!grown)
+		return moat_error_set(err, ENOMEM, "list the container's processes");
+	out->pids = grown;
+	out->pids[out->n++] = (pid_t)pid;
+	return 0;
+}
+
+bool container_owns_pid_namespace(pid_t init)
+{
+	_cleanup_fclose_ FILE *f = NULL;
+	_cleanup_free_ char *line = NULL;
+	char path[64], *last;
+	size_t cap = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", init);
+	f = fopen(path, "re");
+	while (f && getline(&line, &cap, f) > 0) {
+		if (strncmp(line, "NSpid:", 6))
+			continue;
+		last = strrchr(line, '\t'); /* "NSpid:\t<host>\t...\t<innermost>" */
+		return !last || atoi(last + 1) == 1;
+	}
+	return true;
+}
+
+/* Every pid in the container's cgroup.procs (its first hierarchy's). */
+static int cgroup_pids(const struct container *c, struct pid_list *out, struct moat_error *err)
+{
+	_cleanup_free_ char *buf = malloc(1 << 20);
+	struct cgroup cg;
+	int r;
+
+	out->n = 0;
+	if (!buf)
+		return moat_error_set(err, ENOMEM, "list the container's processes");
+	if (cgroup_from_json(json_object_get(c->state, "cgroup"), &cg) < 0 || !cg.n)
+		return moat_error_setx(err, ENOENT, "container \"%s\": no cgroup", c->id);
+	r = cgroup_read_all(cg.d[0].path, "cgroup.procs", buf, 1 << 20);
+	if (r < 0)
+		return moat_error_set(err, -r, "read %s/cgroup.procs", cg.d[0].path);
+	for (char *p = buf, *end;; p = end) {
+		long pid = strtol(p, &end, 10);
+
+		if (end == p)
+			break;
+		if (pid > 0 && add_pid(out, pid, err) < 0)
+			return -err->code;
+	}
+	qsort(out->pids, out->n, sizeof(pid_t), compare_pids);
+	return 0;
+}
+
 /* Every host pid whose /proc/PID/ns/pid is pid 1's namespace. */
-static int container_pids(pid_t init, struct pid_list *out, struct moat_error *err)
+static int namespace_pids(pid_t init, struct pid_list *out, struct moat_error *err)
 {
 	_cleanup_closedir_ DIR *d = opendir("/proc");
 	char path[64];
@@ -50,21 +110,36 @@ static int container_pids(pid_t init, struct pid_list *out, struct moat_error *e
 		char *end;
 		long pid = strtol(e->d_name, &end, 10);
 		struct stat st;
-		pid_t *grown;
 
 		if (*end || pid <= 0)
 			continue;
 		snprintf(path, sizeof(path), "/proc/%ld/ns/pid", pid);
 		if (stat(path, &st) < 0 || st.st_ino != want.st_ino || st.st_dev != want.st_dev)
 			continue;
-		grown = realloc(out->pids, (out->n + 1) * sizeof(pid_t));
-		if (!grown)
-			return moat_error_set(err, ENOMEM, "list the container's processes");
-		out->pids = grown;
-		out->pids[out->n++] = (pid_t)pid;
+		if (add_pid(out, pid, err) < 0)
+			return -err->code;
 	}
 	qsort(out->pids, out->n, sizeof(pid_t), compare_pids);
 	return 0;
+}
+
+static int container_pids(const struct container *c, struct pid_list *out, struct moat_error *err)
+{
+	pid_t init = container_init_pid(c);
+
+	return container_owns_pid_namespace(init) ? namespace_pids(init, out, err)
+						  : cgroup_pids(c, out, err);
+}
+
+int container_signal_cgroup(const struct container *c, int sig, struct moat_error *err)
+{
+	struct pid_list pids = {0};
+	int r = cgroup_pids(c, &pids, err);
+
+	for (size_t i = 0; r == 0 && i < pids.n; i++)
+		kill(pids.pids[i], sig);
+	free(pids.pids);
+	return r;
 }
 
 static bool has_pid(const struct pid_list *l, long pid)
@@ -179,7 +254,7 @@ int container_cmd_ps(const struct oci_globals *g, const char *id, bool json, cha
 
 	if (container_open_running(g, id, &c, &err) < 0)
 		return oci_cli_fail(g, &err);
-	r = container_pids(container_init_pid(&c), &pids, &err);
+	r = container_pids(&c, &pids, &err);
 	container_close(&c);
 	if (r == 0 && json) {
 		printf("[");

@@ -22,6 +22,7 @@
 #include "../lib/cleanup.h"
 #include "../lib/log.h"
 #include "../sentry/sentry.h"
+#include "cgroup.h"
 #include "container.h"
 #include "container_join.h"
 #include "host_lower.h"
@@ -170,9 +171,75 @@ static void close_exec_socket(struct sandbox_config *cfg)
 	}
 }
 
+/*
+ * The container's cgroup directory (from moat) when its pid namespace is shared
+ * (given by path): that namespace outlives pid 1, so ending the container
+ * means ending every process of its cgroup. -1 otherwise.
+ */
+static int container_cgroup = -1;
+
+/* Never fail open: pid 1 and, in a shared pid namespace, all the rest. */
+static void end_container(pid_t init_pid)
+{
+	kill(init_pid, SIGKILL);
+	if (container_cgroup >= 0)
+		cgroup_kill_procs_at(container_cgroup);
+}
+
+/*
+ * pid 1 in a pid namespace given by path: setns() moves only the caller's
+ * later children there, so a helper joins it and starts pid 1 with
+ * CLONE_PARENT, which makes it the monitor's child as usual.
+ */
+static pid_t fork_init_joined(struct sandbox_config *cfg, const struct init_fds *fds, int pid_ns)
+{
+	pid_t helper, init = -1;
+	int p[2];
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -1;
+	helper = fork();
+	if (helper == 0) {
+		pid_t pid = -errno;
+
+		close(p[0]);
+		if (setns(pid_ns, CLONE_NEWPID) == 0) {
+			pid = (pid_t)syscall(SYS_clone, CLONE_PARENT | SIGCHLD, 0, 0, 0, 0);
+			if (pid < 0)
+				pid = -errno;
+		} else {
+			pid = -errno;
+		}
+		if (pid == 0) {
+			close(p[1]);
+			close_exec_socket(cfg);
+			init_main(cfg, fds);
+		}
+		(void)!write(p[1], &pid, sizeof(pid));
+		_exit(0);
+	}
+	close(p[1]);
+	if (helper > 0) {
+		if (read(p[0], &init, sizeof(init)) != (ssize_t)sizeof(init))
+			init = -EIO;
+		waitpid(helper, NULL, 0);
+	}
+	close(p[0]);
+	if (init < 0) {
+		errno = -init;
+		return -1;
+	}
+	return init;
+}
+
 static pid_t fork_init(struct sandbox_config *cfg, const struct init_fds *fds)
 {
-	pid_t pid = (pid_t)syscall(SYS_clone, CLONE_NEWPID | SIGCHLD, 0, 0, 0, 0);
+	int pid_ns = cfg->container ? container_join_fd(cfg->container, CLONE_NEWPID) : -1;
+	pid_t pid;
+
+	if (pid_ns >= 0)
+		return fork_init_joined(cfg, fds, pid_ns);
+	pid = (pid_t)syscall(SYS_clone, CLONE_NEWPID | SIGCHLD, 0, 0, 0, 0);
 
 	if (pid == 0) {
 		close_exec_socket(cfg);
@@ -189,12 +256,16 @@ static pid_t fork_init(struct sandbox_config *cfg, const struct init_fds *fds)
 static int join_cgroup(int moat_sock, int init_sock, pid_t init_pid, struct moat_error *err)
 {
 	struct sync_msg msg;
-	int r = sync_send(moat_sock, SYNC_CGROUP, init_pid, -1);
+	int fd = -1, r = sync_send(moat_sock, SYNC_CGROUP, init_pid, -1);
 
 	if (r == 0)
-		r = sync_recv(moat_sock, &msg, NULL);
-	if (r <= 0 || msg.type != SYNC_CGROUP)
+		r = sync_recv(moat_sock, &msg, &fd);
+	if (r <= 0 || msg.type != SYNC_CGROUP) {
+		if (fd >= 0)
+			close(fd);
 		return moat_error_setx(err, EPROTO, "move pid 1 into the container's cgroup");
+	}
+	container_cgroup = fd; /* sent with a shared pid namespace only */
 	r = sync_send(init_sock, SYNC_CGROUP, 0, -1);
 	return r < 0 ? moat_error_set(err, -r, "resume pid 1") : 0;
 }
@@ -442,6 +513,9 @@ void monitor_main(struct sandbox_config *cfg, int moat_sock)
 			int code =
 			    WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
 
+			/* A shared pid namespace keeps the rest alive: end them first. */
+			if (container_cgroup >= 0)
+				cgroup_kill_procs_at(container_cgroup);
 			/* Let the sentry finish its last answers (and --strace lines). */
 			if (!sentry_done)
 				wait_sentry_drain(sentry_pid);
@@ -467,7 +541,7 @@ void monitor_main(struct sandbox_config *cfg, int moat_sock)
 		}
 		/* Never fail open: without its sentry or gofer the sandbox ends. */
 		who = pid == gofer_pid ? "gofer" : "sentry";
-		kill(init_pid, SIGKILL);
+		end_container(init_pid);
 		kill(pid == gofer_pid ? sentry_pid : gofer_pid, SIGKILL);
 		moat_error_setx(&err, EPIPE, "the %s died (%s %d); the workload was killed", who,
 				WIFSIGNALED(status) ? "signal" : "exit status",

@@ -178,20 +178,16 @@ int userns_write_maps(pid_t pid, const struct sandbox_config *cfg, struct moat_e
 	return userns_write_proc(pid, "gid_map", gid_map, err);
 }
 
-int userns_read_maps(const char *path, char *uid_map, size_t uid_len, char *gid_map, size_t gid_len,
-		     struct moat_error *err)
+int userns_read_maps(int ns, const char *path, char *uid_map, size_t uid_len, char *gid_map,
+		     size_t gid_len, struct moat_error *err)
 {
-	_cleanup_close_ int ns = open(path, O_RDONLY | O_CLOEXEC);
 	char buf[2048] = "", *sep;
 	int fds[2], status;
+	struct stat a, b;
 	ssize_t n = 0;
 	pid_t pid;
-
-	struct stat a, b;
 	bool own;
 
-	if (ns < 0)
-		return moat_error_set(err, errno, "%s", path);
 	/* setns() refuses the caller's own namespace: read that one in place */
 	own = fstat(ns, &a) == 0 && stat("/proc/self/ns/user", &b) == 0 && a.st_ino == b.st_ino &&
 	      a.st_dev == b.st_dev;

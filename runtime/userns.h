@@ -50,11 +50,12 @@ int userns_write_maps(pid_t pid, const struct sandbox_config *cfg, struct moat_e
 bool userns_host_root(void);
 
 /*
- * The uid_map and gid_map texts of the user namespace at path (host ids of
- * its parent's, as /proc/PID/uid_map shows them from inside).
+ * The uid_map and gid_map texts of the user namespace ns (path names it in
+ * errors): host ids of its parent's, as /proc/PID/uid_map shows them from
+ * inside.
  */
-int userns_read_maps(const char *path, char *uid_map, size_t uid_len, char *gid_map, size_t gid_len,
-		     struct moat_error *err);
+int userns_read_maps(int ns, const char *path, char *uid_map, size_t uid_len, char *gid_map,
+		     size_t gid_len, struct moat_error *err);
 
 /* Can this process create a user namespace? 0, or -errno with the reason. */
 int userns_available(struct moat_error *err);

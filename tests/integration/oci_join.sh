@@ -21,10 +21,11 @@ nsino() { stat -L -c %i "$1"; }
 left_behind() { [ -e "$ROOT/$1" ] && echo "state dir $ROOT/$1 left behind"; }
 
 # --- errors first (they need no namespace of our own) -------------------------
+# The host's pid namespace: its /proc could be mounted only as host root.
 make_bundle "$T/pid" 'join("pid", "/proc/self/ns/pid")'
 run_capture out err rc "${OCI[@]}" run -b "$T/pid" j-pid
 assert_eq join_pid_refused 1 "$rc" "stderr: $err"
-assert_contains join_pid_names_field "$err" "joining a pid namespace by path is not supported"
+assert_contains join_pid_reason "$err" "shares a pid namespace only inside the user namespace that owns it"
 [ -z "$(left_behind j-pid)" ] && pass join_pid_nothing_left || fail join_pid_nothing_left "$(left_behind j-pid)"
 
 echo not-a-namespace >"$T/plain"
@@ -106,9 +107,65 @@ d[\"linux\"][\"gidMappings\"] = [{\"containerID\": $gc, \"hostID\": $gh, \"size\
 d[\"process\"][\"args\"] = [\"readlink\", \"/proc/self/ns/user\"]"
 run_capture out err rc "${OCI[@]}" run -b "$T/pc" pc
 assert_eq pod_matching_mappings_accepted "user:[$(nsino /proc/$A/ns/user)]" "$out" "status $rc, stderr: $err"
+
+# --- a pod sharing its pid namespace (shareProcessNamespace): d joins a's
+# pid namespace (and with it a's user namespace, which owns it), sees a's
+# processes and is not pid 1; its processes outlive its pid 1 in that
+# namespace, so moat ends them through its cgroup: when pid 1 exits, and
+# when its sentry dies (fail closed). a's processes are untouched.
+children_named() { # PID COMM
+	local p
+	for p in $(cat "/proc/$1/task/"*/children 2>/dev/null); do
+		[ "$(cat "/proc/$p/comm" 2>/dev/null)" = "$2" ] && echo "$p"
+	done
+}
+make_bundle "$T/pd" "join(\"pid\", \"/proc/$A/ns/pid\")
+d[\"linux\"].pop(\"uidMappings\", None); d[\"linux\"].pop(\"gidMappings\", None)
+d[\"process\"][\"args\"] = [\"sh\", \"-c\", \"for n in user pid; do readlink /proc/self/ns/\$n; done; echo self=\$\$; ls /proc | grep -c '^[0-9]'; sleep 301 & echo started\"]"
+run_capture out err rc "${OCI[@]}" run -b "$T/pd" pd
+if [ "$rc" != 0 ] && ! is_root; then
+	# Unprivileged without a delegated cgroup: refused, nothing made.
+	assert_contains pod_shared_pid_needs_cgroup "$err" "needs a cgroup of its own"
+	skip pod_shared_pid "no cgroup for an unprivileged container here"
+else
+	assert_eq pod_shared_pid_runs 0 "$rc" "stderr: $err"
+	assert_contains pod_shared_pidns "$out" "pid:[$(nsino /proc/$A/ns/pid)]"
+	assert_contains pod_shared_pid_owner_userns "$out" "user:[$(nsino /proc/$A/ns/user)]"
+	assert_not_contains pod_shared_pid_not_pid1 "$out" "self=1"
+	sleep 0.3
+	assert_eq pod_shared_pid_rest_ended_with_pid1 "" "$(pgrep -x -f 'sleep 301')"
+	assert_eq pod_shared_pid_other_untouched "alive 1" "$(kill -0 "$A" && echo alive) $(pgrep -x -f 'sleep 300' | wc -l)"
+
+	make_bundle "$T/pe" "join(\"pid\", \"/proc/$A/ns/pid\")
+d[\"linux\"].pop(\"uidMappings\", None); d[\"linux\"].pop(\"gidMappings\", None)
+d[\"process\"][\"args\"] = [\"sh\", \"-c\", \"sleep 302 & sleep 302 & exec sleep 303\"]"
+	run_capture out err rc "${OCI[@]}" run -d -b "$T/pe" pe
+	assert_eq pod_shared_pid_detached 0 "$rc" "stderr: $err"
+	for _ in $(seq 50); do [ "$(pgrep -x -f 'sleep 302' | wc -l)" = 2 ] && break; sleep 0.1; done
+	assert_eq pod_shared_pid_children_running 2 "$(pgrep -x -f 'sleep 302' | wc -l)"
+	# moat's pid 1, sleep 303 and two sleep 302: not a's
+	run_capture out err rc "${OCI[@]}" ps --format json pe
+	assert_eq pod_shared_pid_ps_only_its_own 4 "$(python3 -c 'import json,sys; print(len(json.loads(sys.argv[1])))' "$out" 2>&1)" "$out $err"
+	run_capture out err rc "${OCI[@]}" kill --all pe KILL
+	for _ in $(seq 50); do [ -z "$(pgrep -x -f 'sleep 30[23]')" ] && break; sleep 0.1; done
+	assert_eq pod_shared_pid_kill_all_only_its_own "" "$(pgrep -x -f 'sleep 30[23]')"
+	assert_eq pod_shared_pid_kill_all_spares_pod "alive 1" "$(kill -0 "$A" && echo alive) $(pgrep -x -f 'sleep 300' | wc -l)"
+	"${OCI[@]}" delete --force pe >/dev/null 2>&1
+
+	run_capture out err rc "${OCI[@]}" run -d -b "$T/pe" pf
+	for _ in $(seq 50); do [ "$(pgrep -x -f 'sleep 302' | wc -l)" = 2 ] && break; sleep 0.1; done
+	S=$(children_named "$(monitor_pid pf)" moat-sentry)
+	[ -n "$S" ] && kill -9 "$S"
+	for _ in $(seq 50); do [ -z "$(pgrep -x -f 'sleep 30[23]')" ] && break; sleep 0.1; done
+	assert_eq pod_shared_pid_fail_closed "" "$(pgrep -x -f 'sleep 30[23]')" "sentry $S"
+	assert_eq pod_shared_pid_fail_closed_spares_pod "alive 1" "$(kill -0 "$A" && echo alive) $(pgrep -x -f 'sleep 300' | wc -l)"
+	"${OCI[@]}" delete --force pf >/dev/null 2>&1
+fi
+
 "${OCI[@]}" delete --force pa >/dev/null 2>&1
-[ -z "$(left_behind pa)$(left_behind pb)" ] && pass pod_nothing_left ||
-	fail pod_nothing_left "$(left_behind pa)$(left_behind pb)"
+left=$(for c in pa pb pc pd pe pf; do left_behind $c; done)
+[ -z "$left" ] && pass pod_nothing_left ||
+	fail pod_nothing_left "$left"
 
 # --- joining ---------------------------------------------------------------------
 if ! is_root; then
