@@ -76,8 +76,13 @@ int container_devices_create(const struct container_setup *c, int root, struct m
 	const struct oci_linux *lx = &c->oci->linux_config;
 
 	for (size_t i = 0; i < lx->n_devices; i++) {
-		int r = create_device(root, &lx->devices[i], i, err);
+		int r;
 
+		/* moat's /dev/ptmx is pts/ptmx, the container's own devpts (as
+		 * runc's): the host's node would allocate ptys on the host's. */
+		if (!strcmp(lx->devices[i].path, "/dev/ptmx"))
+			continue;
+		r = create_device(root, &lx->devices[i], i, err);
 		if (r < 0)
 			return r;
 	}

@@ -729,5 +729,8 @@ fail:
 	if (l->has_file_process)
 		oci_process_free(&l->file_process);
 	oci_config_free(&l->oci);
-	return oci_cli_fail(g, &err);
+	/* runc: "exec failed: ..." and 255, apart from the process's own statuses */
+	moat_error_prefix(&err, "exec failed");
+	oci_cli_fail(g, &err);
+	return 255;
 }

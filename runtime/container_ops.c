@@ -191,8 +191,18 @@ int container_cmd_kill(const struct oci_globals *g, const char *id, const char *
 		moat_error_setx(&err, EINVAL, "unknown signal \"%s\"", sig);
 		return oci_cli_fail(g, &err);
 	}
-	if (container_open_running(g, id, &c, &err) < 0)
+	if (container_open(g, id, &c, &err) < 0)
 		return oci_cli_fail(g, &err);
+	if (container_status(&c) == CONTAINER_STOPPED) {
+		/* As runc: --all signals what the cgroup may still hold (nothing,
+		 * usually) and succeeds; a stopped pid 1 is not signalled. */
+		if (all)
+			container_signal_cgroup(&c, signo, &err);
+		else
+			moat_error_setx(&err, ESRCH, "container not running");
+		container_close(&c);
+		return all ? 0 : oci_cli_fail(g, &err);
+	}
 	pid = container_init_pid(&c);
 	/* A shared pid namespace holds others' processes: then the cgroup's */
 	if (all && container_owns_pid_namespace(pid))

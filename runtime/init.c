@@ -304,6 +304,10 @@ void init_main(struct sandbox_config *cfg, const struct init_fds *fds)
 
 		if (init_open_pty(&master, &pty_slave, &err) < 0)
 			init_fail(fds, &err);
+		/* The terminal is the process's, as with runc (its group is tty's). */
+		if (cfg->container && fchown(pty_slave, cfg->container->user_uid, (gid_t)-1) < 0)
+			log_debug("pty: chown to uid %u: %s", (unsigned)cfg->container->user_uid,
+				  strerror(errno));
 		sync_send(fds->moat, SYNC_PTY, 0, master);
 		close(master);
 	}

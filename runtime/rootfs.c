@@ -338,10 +338,15 @@ int rootfs_build_dev(struct moat_error *err)
 	}
 	if (mkdir(NR("/dev/pts"), 0755) < 0 || mkdir(NR("/dev/shm"), 01777) < 0)
 		return moat_error_set(err, errno, "create /dev/pts and /dev/shm");
-	r = mnt_mount("devpts", NR("/dev/pts"), "devpts", MS_NOSUID | MS_NOEXEC,
-		      "newinstance,ptmxmode=0666,mode=0620", err);
-	if (r < 0)
-		return r;
+	/* Ptys of group tty (5), as runc's spec gives, where the container maps
+	 * gid 5 (not with a single-id map: devpts refuses an unmapped gid). */
+	if (mount("devpts", NR("/dev/pts"), "devpts", MS_NOSUID | MS_NOEXEC,
+		  "newinstance,ptmxmode=0666,mode=0620,gid=5") < 0) {
+		r = mnt_mount("devpts", NR("/dev/pts"), "devpts", MS_NOSUID | MS_NOEXEC,
+			      "newinstance,ptmxmode=0666,mode=0620", err);
+		if (r < 0)
+			return r;
+	}
 	return mnt_mount("tmpfs", NR("/dev/shm"), "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777", err);
 }
 

@@ -73,7 +73,7 @@ if is_root; then
 else
 	run_capture out err rc "${OCI[@]}" exec --user 5 c1 id
 fi
-assert_eq exec_user_unmapped_1 1 "$rc"
+assert_eq exec_user_unmapped_255 255 "$rc"
 assert_contains exec_user_unmapped_message "$err" "is not mapped in the container"
 
 # --cap adds to the bounding, effective and permitted sets (runc's exec).
@@ -90,7 +90,7 @@ else
 	fail exec_cap_added "before: CapEff $eff_before" "after: $out" "stderr: $err"
 fi
 run_capture out err rc "${OCI[@]}" exec --cap CAP_NO_SUCH c1 true
-assert_eq exec_cap_unknown_1 1 "$rc" "stderr: $err"
+assert_eq exec_cap_unknown_255 255 "$rc" "stderr: $err"
 assert_contains exec_cap_unknown_message "$err" "--cap CAP_NO_SUCH: unknown capability"
 
 # The exec's sentry acts with the exec'd process's own credentials, not pid 1's.
@@ -111,7 +111,7 @@ assert_eq exec_process_file 0 "$rc" "stderr: $err"
 assert_eq exec_process_file_output "from-file A=1 FOO=unset"$'\n'"/bin" "$out"
 echo '{"args": "sh"}' >"$T/bad.json"
 run_capture out err rc "${OCI[@]}" exec -p "$T/bad.json" c1
-assert_eq exec_bad_process_file_1 1 "$rc"
+assert_eq exec_bad_process_file_255 255 "$rc"
 assert_contains exec_bad_process_file_message "$err" "args: expected an array"
 
 # --- exactly the fds it was given: 0-2 (3 is ls's own directory), then --preserve-fds
@@ -174,10 +174,10 @@ assert_eq exec_console_socket 0 "$rc" "stderr: $err"
 wait "$recv"
 assert_contains exec_console_socket_pty "$(cat "$T/console.out")" "/dev/pts/"
 run_capture out err rc "${OCI[@]}" exec -t -d c1 true
-assert_eq exec_tty_detach_without_socket_1 1 "$rc"
+assert_eq exec_tty_detach_without_socket_255 255 "$rc"
 assert_contains exec_tty_detach_without_socket_message "$err" "console socket"
 run_capture out err rc "${OCI[@]}" exec --console-socket "$T/console.sock" c1 true
-assert_eq exec_socket_without_tty_1 1 "$rc"
+assert_eq exec_socket_without_tty_255 255 "$rc"
 
 # --- who may hand the monitor a listener
 cat >"$T/ask.py" <<'EOF'
@@ -203,17 +203,17 @@ fi
 
 # --- errors, as runc's
 run_capture out err rc "${OCI[@]}" exec nope true
-assert_eq exec_unknown_1 1 "$rc"
-assert_eq exec_unknown_message 'moat: container "nope" does not exist' "$err"
+assert_eq exec_unknown_255 255 "$rc"
+assert_eq exec_unknown_message 'moat: exec failed: container "nope" does not exist' "$err"
 run_capture out err rc "${OCI[@]}" exec c1
-assert_eq exec_no_command_1 1 "$rc"
-assert_eq exec_no_command_message "moat: exec args cannot be empty" "$err"
+assert_eq exec_no_command_255 255 "$rc"
+assert_eq exec_no_command_message "moat: exec failed: exec args cannot be empty" "$err"
 make_bundle "$T/short" 'd["process"]["args"] = ["true"]'
 run_capture out err rc "${OCI[@]}" run -d -b "$T/short" c2
 wait_status c2 stopped || true
 run_capture out err rc "${OCI[@]}" exec c2 true
-assert_eq exec_stopped_1 1 "$rc"
-assert_eq exec_stopped_message "moat: cannot exec in a stopped container" "$err"
+assert_eq exec_stopped_255 255 "$rc"
+assert_eq exec_stopped_message "moat: exec failed: cannot exec in a stopped container" "$err"
 "${OCI[@]}" delete c2 >/dev/null 2>&1
 
 # --- a created container takes exec too (runc allows it)

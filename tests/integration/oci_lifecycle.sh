@@ -7,7 +7,7 @@
 . "$(dirname "$0")/oci_helpers.sh"
 
 oci_setup
-OCI_APPLETS=(sh echo cat sleep ls id grep hostname pwd env)
+OCI_APPLETS=(sh echo cat sleep ls id grep hostname pwd env stat tty)
 
 # --- run: the exit status, stdout, the bundle's env, hostname, cwd, trapping
 make_bundle "$T/run" 'd["process"]["args"] = ["sh", "-c", "echo hello; echo HOST=$(hostname); echo FOO=$FOO; pwd; id -u; grep ^Seccomp: /proc/self/status; exit 3"]
@@ -86,6 +86,8 @@ assert_eq state_stopped_pid_0 0 "$(state_field c1 pid)"
 run_capture out err rc "${OCI[@]}" kill c1
 assert_eq kill_stopped_fails 1 "$rc"
 assert_contains kill_stopped_message "$err" "container not running"
+run_capture out err rc "${OCI[@]}" kill --all c1 0 # runc: --all on a stopped container succeeds
+assert_eq kill_all_stopped_0 0 "$rc" "stderr: $err"
 run_capture out err rc "${OCI[@]}" delete c1
 assert_eq delete_stopped 0 "$rc" "stderr: $err"
 [ ! -e "$ROOT/c1" ] && pass delete_removes_state || fail delete_removes_state
@@ -168,6 +170,25 @@ assert_contains console_socket_pty "$(cat "$T/console.out")" "/dev/pts/0"
 wait_status t2 stopped || true
 run_capture out err rc "${OCI[@]}" delete t2
 assert_eq console_socket_delete 0 "$rc" "stderr: $err"
+
+# The terminal belongs to the process's uid and to group tty (5), as runc
+# makes it (unprivileged only uid and gid 0 exist: 0:0).
+if is_root; then
+	tty_user='d["process"]["user"] = {"uid": 1000, "gid": 1000}' tty_owner=1000:5
+else
+	tty_user='' tty_owner=0:0
+fi
+make_bundle "$T/ttyown" "d[\"process\"][\"terminal\"] = True
+$tty_user
+d[\"process\"][\"args\"] = [\"sh\", \"-c\", \"stat -c owner=%u:%g \$(tty); echo done\"]"
+rm -f "$T/console.sock"
+console_listen "$T/console.sock" "$T/console.out"
+run_capture out err rc "${OCI[@]}" run -d -b "$T/ttyown" --console-socket "$T/console.sock" t3
+assert_eq tty_owner_run 0 "$rc" "stderr: $err"
+wait "$recv"
+assert_contains tty_owner "$(cat "$T/console.out")" "owner=$tty_owner"
+wait_status t3 stopped || true
+"${OCI[@]}" delete --force t3 >/dev/null 2>&1
 
 # --- hooks in the runtime's namespaces, with the state on stdin
 make_bundle "$T/hooks" 'd["process"]["args"] = ["true"]

@@ -43,7 +43,7 @@ fi
 # Bundles: busybox and the probe, a tmpfs on /tmp; caps(...) sets every
 # capability set, ns(kind) adds a namespace.
 OCI_APPLETS=(sh echo cat sleep ls id grep hostname touch chmod chown stat mkdir mount umask
-	true false)
+	true false readlink)
 add_probe() { [ -z "$PROBE" ] || cp "$PROBE" "$1/bin/probe"; }
 OCI_ROOTFS_EXTRA=add_probe
 OCI_BUNDLE_PY='d["mounts"].append({"destination": "/tmp", "type": "tmpfs", "source": "tmpfs",
@@ -282,6 +282,11 @@ d["process"]["args"] = ["stat", "-c", "%F %t:%T", "'"$dev"'"]'
 else
 	skip device_bound "no /dev/fuse, /dev/net/tun or /dev/kmsg on this host"
 fi
+# /dev/ptmx stays moat's link to the container's own devpts (runc's too):
+# the host's node would allocate ptys on the host's devpts.
+run_bundle devptmx 'd["linux"]["devices"] = [{"path": "/dev/ptmx", "type": "c", "major": 5, "minor": 2}]
+d["process"]["args"] = ["readlink", "/dev/ptmx"]'
+assert_eq device_ptmx_is_pts_ptmx "pts/ptmx" "$out" "stderr: $err"
 run_bundle devnone 'd["linux"]["devices"] = [{"path": "/dev/no-such-node", "type": "c", "major": 1, "minor": 3}]'
 assert_contains device_missing_message "$err" "linux.devices[0] /dev/no-such-node: the host's node"
 
