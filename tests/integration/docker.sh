@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # docker driving moat: a dockerd of the test's own (data root, exec root,
-# socket, pid file, cgroup parent; no iptables, no bridge; vfs storage)
+# socket, pid file, cgroup parent; no iptables, no bridge; overlay2
+# storage, docker's default, whose overlay rootfs moat rebuilds idmapped)
 # started with --add-runtime moat=<build>/moat, and `docker run --runtime
 # moat`. dockerd runs its own containerd under the exec root; its runc v2
 # shim calls moat as it calls runc (create --bundle --pid-file
@@ -65,7 +66,7 @@ trap 'docker_cleanup; _cleanup' EXIT
 
 dockerd --data-root "$DT/data" --exec-root "$DT/exec" -H "unix://$SOCK" \
 	--pidfile "$DT/docker.pid" --config-file "$DT/daemon.json" --iptables=false \
-	--ip6tables=false --bridge=none --storage-driver vfs --cgroup-parent "$CGROUP_PARENT" \
+	--ip6tables=false --bridge=none --storage-driver overlay2 --cgroup-parent "$CGROUP_PARENT" \
 	--add-runtime moat="$MOAT" >"$T/dockerd.log" 2>&1 &
 dockerd_pid=$!
 daemon_up dockerd_start "$dockerd_pid" "$T/dockerd.log" 300 "${DOCKER[@]}" version
@@ -73,7 +74,8 @@ run_capture out err rc "${DOCKER[@]}" info --format '{{json .Runtimes}}'
 assert_contains runtime_registered "$out" "\"moat\":{\"path\":\"$MOAT\"" "stderr: $err"
 
 busybox_image "$DT/image" passwd
-tar -C "$DT/image" --owner=0 --group=0 --numeric-owner -cf "$DT/image.tar" .
+mkdir -p "$DT/image/home/u" && chown 1000:1000 "$DT/image/home/u"
+tar -C "$DT/image" --numeric-owner -cf "$DT/image.tar" .
 run_capture out err rc "${DOCKER[@]}" import "$DT/image.tar" "$IMG"
 if [ "$rc" != 0 ]; then
 	fail docker_import "status $rc" "$err"
@@ -184,6 +186,18 @@ engine_init_pid() {
 }
 limit_check memory_limit memory memory.limit_in_bytes 67108864 --memory 64m
 limit_check pids_limit pids pids.max 42 --pids-limit 42
+
+# --- overlay2 rootfs: image owners as the image says, writes in docker's
+# upper layer with the image's ids (docker diff sees them)
+run_capture out err rc "${DOCKER[@]}" run --name o1 "${RUN[@]}" "$IMG" \
+	sh -c 'stat -c "%n %u:%g" /bin/busybox /home/u; touch /new /home/u/by-root'
+assert_eq overlay_image_owners $'/bin/busybox 0:0\n/home/u 1000:1000' "$out" "stderr: $err"
+assert_not_contains overlay_no_warning "$err" "cannot be idmapped"
+up=$("${DOCKER[@]}" inspect -f '{{.GraphDriver.Data.UpperDir}}' o1 2>/dev/null)
+assert_eq overlay_upper_owners "0:0 0:0" "$(stat -c %u:%g "$up/new" "$up/home/u/by-root" 2>&1 | xargs)"
+run_capture out err rc "${DOCKER[@]}" diff o1
+assert_contains overlay_docker_diff "$out" "A /new"
+"${DOCKER[@]}" rm -f o1 >/dev/null 2>&1
 
 # --- nothing left
 docker_cleanup
