@@ -475,17 +475,7 @@ static int check_empty(const struct cgroup_dir *d, struct moat_error *err)
  * `create` would wait forever. runc refuses it as well. */
 static int check_not_frozen(const struct cgroup_dir *d, struct moat_error *err)
 {
-	char state[256];
-
-	if (d->version == 1 && (d->controllers & CG_BIT(CG_FREEZER)) &&
-	    cgroup_read(d->path, "freezer.state", state, sizeof(state)) == 0 &&
-	    (!strcmp(state, "FROZEN") || !strcmp(state, "FREEZING")))
-		return moat_error_setx(err, EBUSY, "linux.cgroupsPath: %s is frozen (%s)", d->path,
-				       state);
-	/* cgroup.events' "frozen" line (the second) is the effective state. */
-	if (d->version == 2 &&
-	    cgroup_read_all(d->path, "cgroup.events", state, sizeof(state)) == 0 &&
-	    strstr(state, "frozen 1"))
+	if (cgroup_dir_frozen(d))
 		return moat_error_setx(err, EBUSY, "linux.cgroupsPath: %s is frozen", d->path);
 	return 0;
 }

@@ -153,6 +153,15 @@ int cgroup_join(const struct container *c, pid_t pid, struct moat_error *err);
 int cgroup_plan_add(struct cgroup_plan *plan, const char *field, const char *file, bool verify,
 		    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 bool cgroup_file_exists(const char *dir, const char *file);
+
+/* --- cgroup_freeze.c */
+
+/* Is this directory frozen, or freezing (its ancestors' state included on v2)? */
+bool cgroup_dir_frozen(const struct cgroup_dir *d);
+/* 1 when the container's cgroup is frozen or freezing, else 0 (also without a freezer). */
+int cgroup_is_frozen(const struct cgroup *cg);
+/* Freeze or thaw the container's processes (v1 freezer, else v2 cgroup.freeze), until done. */
+int cgroup_freeze(const struct cgroup *cg, bool freeze, struct moat_error *err);
 /* Read a cgroup file's first line (newline stripped). 0 or -errno. */
 /* The whole file (up to len - 1 bytes), NUL-terminated. 0 or -errno. */
 int cgroup_read_all(const char *dir, const char *file, char *buf, size_t len);

@@ -35,6 +35,7 @@ enum container_status {
 	CONTAINER_CREATED,
 	CONTAINER_RUNNING,
 	CONTAINER_STOPPED,
+	CONTAINER_PAUSED, /* running or created, its cgroup frozen */
 };
 
 /* An open, locked container: its directory and its state document. */
@@ -147,6 +148,8 @@ int container_cmd_start(const struct oci_globals *g, const char *id);
 int container_cmd_state(const struct oci_globals *g, const char *id);
 int container_cmd_kill(const struct oci_globals *g, const char *id, const char *sig, bool all);
 int container_cmd_delete(const struct oci_globals *g, const char *id, bool force);
+/* `moat pause` (freeze) and `moat resume` (thaw), through the container's cgroup. */
+int container_cmd_pause(const struct oci_globals *g, const char *id, bool pause);
 int container_cmd_list(const struct oci_globals *g, bool json, bool quiet);
 
 /* --- container_exec.c */

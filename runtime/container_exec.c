@@ -639,6 +639,10 @@ int container_cmd_exec(const struct oci_globals *g, const struct exec_options *o
 		moat_error_setx(&err, EINVAL, "cannot exec in a stopped container");
 		goto fail;
 	}
+	if (container_status(&c) == CONTAINER_PAUSED) {
+		moat_error_setx(&err, EINVAL, "cannot exec in a paused container");
+		goto fail;
+	}
 	init = container_init_pid(&c);
 	bundle = json_string_value(json_object_get(c.state, "bundle"));
 	if (!bundle) {

@@ -101,9 +101,11 @@ int container_cmd_start(const struct oci_globals *g, const char *id)
 	s = container_status(&c);
 	if (s != CONTAINER_CREATED) {
 		moat_error_setx(&err, EINVAL,
-				s == CONTAINER_RUNNING
-				    ? "cannot start an already running container"
-				    : "cannot start a container that has stopped");
+				s == CONTAINER_RUNNING ? "cannot start an already running container"
+				: s == CONTAINER_STOPPED
+				    ? "cannot start a container that has stopped"
+				    : "cannot start a container in the paused "
+				      "state");
 		container_close(&c);
 		return oci_cli_fail(g, &err);
 	}
@@ -180,6 +182,8 @@ static void signal_all(pid_t init, int sig)
 	}
 }
 
+static int thaw(struct container *c, struct moat_error *err);
+
 int container_cmd_kill(const struct oci_globals *g, const char *id, const char *sig, bool all)
 {
 	struct moat_error err = {0};
@@ -214,8 +218,55 @@ int container_cmd_kill(const struct oci_globals *g, const char *id, const char *
 		container_close(&c);
 		return oci_cli_fail(g, &err);
 	}
+	/* As runc: a frozen (v1) task dies only once thawed; only SIGKILL thaws. */
+	if (signo == SIGKILL && container_status(&c) == CONTAINER_PAUSED && thaw(&c, &err) < 0)
+		fprintf(stderr, "moat: warning: %s\n", err.msg);
 	container_close(&c);
 	return 0;
+}
+
+static int thaw(struct container *c, struct moat_error *err)
+{
+	_cleanup_free_ struct cgroup *cg = calloc(1, sizeof(*cg));
+
+	if (!cg)
+		return moat_error_set(err, ENOMEM, "cgroups");
+	if (cgroup_from_json(json_object_get(c->state, "cgroup"), cg) < 0)
+		return moat_error_setx(err, EINVAL, "container \"%s\": bad cgroup in %s", c->id,
+				       CONTAINER_STATE_FILE);
+	return cgroup_freeze(cg, false, err);
+}
+
+int container_cmd_pause(const struct oci_globals *g, const char *id, bool pause)
+{
+	struct moat_error err = {0};
+	_cleanup_free_ struct cgroup *cg = calloc(1, sizeof(*cg));
+	struct container c;
+	enum container_status s;
+	int r;
+
+	if (!cg)
+		return oci_cli_fail(g, &(struct moat_error){ENOMEM, "out of memory"});
+	if (container_open(g, id, &c, &err) < 0)
+		return oci_cli_fail(g, &err);
+	s = container_status(&c);
+	/* runc's rules: a created or running container pauses, a paused one resumes */
+	if (pause ? (s != CONTAINER_RUNNING && s != CONTAINER_CREATED) : s != CONTAINER_PAUSED) {
+		moat_error_setx(&err, EINVAL, "%s",
+				!pause			? "container not paused"
+				: s == CONTAINER_PAUSED ? "container already paused"
+							: "container not running");
+		container_close(&c);
+		return oci_cli_fail(g, &err);
+	}
+	r = cgroup_from_json(json_object_get(c.state, "cgroup"), cg);
+	if (r < 0 || !cg->n)
+		moat_error_setx(&err, ENOTSUP, "container \"%s\" has no cgroup to %s", id,
+				pause ? "freeze" : "thaw");
+	else
+		r = cgroup_freeze(cg, pause, &err);
+	container_close(&c);
+	return r < 0 || !cg->n ? oci_cli_fail(g, &err) : 0;
 }
 
 static void wait_gone(pid_t pid, unsigned long long start)
@@ -249,10 +300,14 @@ int container_destroy(struct container *c, struct moat_error *err)
 
 	/* pid 1's death ends its pid namespace; the monitor's takes the gofer
 	 * and the sentry along (parent-death signals). */
+	bool paused = container_status(c) == CONTAINER_PAUSED;
+
 	if (container_process_alive(init, init_start))
 		kill(init, SIGKILL);
 	if (container_process_alive(monitor, monitor_start))
 		kill(monitor, SIGKILL);
+	if (paused && thaw(c, err) < 0) /* frozen tasks die only once thawed */
+		return -err->code;
 	wait_gone(init, init_start);
 	wait_gone(monitor, monitor_start);
 	if (container_process_alive(init, init_start))
@@ -277,7 +332,7 @@ int container_cmd_delete(const struct oci_globals *g, const char *id, bool force
 		return force && err.code == ENOENT ? 0 : oci_cli_fail(g, &err);
 	}
 	s = container_status(&c);
-	if (s == CONTAINER_RUNNING && !force) {
+	if ((s == CONTAINER_RUNNING || s == CONTAINER_PAUSED) && !force) {
 		moat_error_setx(&err, EBUSY, "cannot delete container %s that is not stopped: %s",
 				id, container_status_name(s));
 		container_close(&c);

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "../lib/cleanup.h"
+#include "cgroup.h"
 #include "id_alloc.h"
 #include "userns.h"
 
@@ -265,6 +266,15 @@ pid_t container_init_pid(const struct container *c)
 	return (pid_t)json_integer_value(json_object_get(c->state, "pid"));
 }
 
+/* Is the container's cgroup frozen (`moat pause`)? */
+static bool container_frozen(const struct container *c)
+{
+	_cleanup_free_ struct cgroup *cg = calloc(1, sizeof(*cg));
+
+	return cg && cgroup_from_json(json_object_get(c->state, "cgroup"), cg) == 0 && cg->n &&
+	       cgroup_is_frozen(cg);
+}
+
 enum container_status container_status(const struct container *c)
 {
 	unsigned long long start =
@@ -273,13 +283,18 @@ enum container_status container_status(const struct container *c)
 
 	if (!container_process_alive(container_init_pid(c), start))
 		return CONTAINER_STOPPED;
+	if (container_frozen(c))
+		return CONTAINER_PAUSED;
 	snprintf(fifo, sizeof(fifo), "%s/" CONTAINER_EXEC_FIFO, c->dir);
 	return access(fifo, F_OK) == 0 ? CONTAINER_CREATED : CONTAINER_RUNNING;
 }
 
 const char *container_status_name(enum container_status s)
 {
-	return s == CONTAINER_CREATED ? "created" : s == CONTAINER_RUNNING ? "running" : "stopped";
+	return s == CONTAINER_CREATED	? "created"
+	       : s == CONTAINER_RUNNING ? "running"
+	       : s == CONTAINER_PAUSED	? "paused"
+					: "stopped";
 }
 
 json_t *container_public_state(const struct container *c)

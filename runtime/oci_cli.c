@@ -17,8 +17,9 @@
 #include "container.h"
 #include "oci_config.h"
 
-static const char *const commands[] = {"create", "start", "run",      "state", "kill", "delete",
-				       "list",	 "spec",  "features", "exec",  "ps",   NULL};
+static const char *const commands[] = {"create", "start", "run",    "state",	"kill",
+				       "delete", "list",  "spec",   "features", "exec",
+				       "ps",	 "pause", "resume", NULL};
 
 bool oci_cli_is_command(const char *name)
 {
@@ -301,6 +302,8 @@ static int cmd_simple(const struct oci_globals *g, int argc, char **argv)
 		return container_cmd_start(g, id);
 	if (!strcmp(cmd, "state"))
 		return container_cmd_state(g, id);
+	if (!strcmp(cmd, "pause") || !strcmp(cmd, "resume"))
+		return container_cmd_pause(g, id, !strcmp(cmd, "pause"));
 	return container_cmd_delete(g, id, force);
 }
 

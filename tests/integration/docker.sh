@@ -162,6 +162,18 @@ run_capture out err rc "${DOCKER[@]}" run --rm --name r1 "${RUN[@]}" "$IMG" true
 run_capture out err rc "${DOCKER[@]}" ps -a --format '{{.Names}}'
 assert_eq no_containers_after_rm "" "$out"
 
+# --- pause / unpause: containerd's shim calls moat pause / resume
+run_capture out err rc "${DOCKER[@]}" run -d --name p1 "${RUN[@]}" "$IMG" sleep 1000
+run_capture out err rc "${DOCKER[@]}" pause p1
+assert_eq pause_status 0 "$rc" "stderr: $err"
+run_capture out err rc "${DOCKER[@]}" inspect -f '{{.State.Status}}' p1
+assert_eq pause_state paused "$out" "stderr: $err"
+run_capture out err rc "${DOCKER[@]}" unpause p1
+assert_eq unpause_status 0 "$rc" "stderr: $err"
+run_capture out err rc "${DOCKER[@]}" inspect -f '{{.State.Status}}' p1
+assert_eq unpause_state running "$out" "stderr: $err"
+"${DOCKER[@]}" rm -f p1 >/dev/null 2>&1
+
 # --- exec: needs `moat exec` (branch exec)
 exec_help=$("$MOAT" exec --help 2>&1)
 if [[ $exec_help == *"unknown command"* ]]; then

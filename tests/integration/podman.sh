@@ -211,6 +211,25 @@ assert_eq kill_stopped_fails 125 "$rc" "stderr: $err"
 run_capture out err rc "${PODMAN[@]}" rm -f d2
 assert_eq rm_killed 0 "$rc" "stderr: $err"
 
+# pause / unpause (moat pause / resume: the cgroup frozen and thawed)
+run_capture cid err rc "${PODMAN[@]}" run -d --name p1 "${RUN[@]}" "$IMG" sleep 1000
+run_capture out err rc "${PODMAN[@]}" pause p1
+if [ "$rc" != 0 ] && ! is_root; then
+	# podman refuses itself (rootless on cgroup v1: no cgroup), before moat
+	skip podman_pause "rootless: ${err#Error: }"
+else
+	assert_eq pause_status 0 "$rc" "stderr: $err"
+	run_capture out err rc "${PODMAN[@]}" inspect p1 --format '{{.State.Status}}'
+	assert_eq pause_state paused "$out" "stderr: $err"
+	assert_eq pause_moat_state paused "$("$MOAT" state "$cid" 2>/dev/null |
+		python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])' 2>&1)"
+	run_capture out err rc "${PODMAN[@]}" unpause p1
+	assert_eq unpause_status 0 "$rc" "stderr: $err"
+	run_capture out err rc "${PODMAN[@]}" inspect p1 --format '{{.State.Status}}'
+	assert_eq unpause_state running "$out" "stderr: $err"
+fi
+"${PODMAN[@]}" rm -f -t 0 p1 >/dev/null 2>&1
+
 # rm -f of a running container
 run_capture cid err rc "${PODMAN[@]}" run -d --name d3 "${RUN[@]}" "$IMG" sleep 1000
 monitor=$("${PODMAN[@]}" inspect d3 --format '{{.State.Pid}}' 2>/dev/null)
