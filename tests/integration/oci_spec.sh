@@ -102,4 +102,10 @@ json_check features_seccomp "$T/features.json" \
 	'd["linux"]["seccomp"]["enabled"] and "SCMP_ACT_ERRNO" in d["linux"]["seccomp"]["actions"]'
 assert_status features_no_args 1 "$MOAT" features extra
 
+# version, in runc's shape (docker and containerd show the lines they know)
+for v in version --version -v; do
+	run_capture out err rc "$MOAT" $v
+	[[ $out =~ ^moat\ version\ [0-9]+\.[0-9]+\.[0-9]+$'\n'spec:\ 1\.2\.0$ ]] &&
+		pass "version_${v#--}" || fail "version_${v#--}" "status $rc, out: $out, stderr: $err"
+done
 finish
