@@ -76,6 +76,7 @@ struct exec_options {
 	const char *console_socket;
 	const char *pid_file;
 	int preserve_fds;
+	bool ignore_paused; /* exec into a paused container (it runs once resumed) */
 };
 
 /* --- container_state.c */

@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -639,7 +640,7 @@ int container_cmd_exec(const struct oci_globals *g, const struct exec_options *o
 		moat_error_setx(&err, EINVAL, "cannot exec in a stopped container");
 		goto fail;
 	}
-	if (container_status(&c) == CONTAINER_PAUSED) {
+	if (container_status(&c) == CONTAINER_PAUSED && !o->ignore_paused) {
 		moat_error_setx(&err, EINVAL, "cannot exec in a paused container");
 		goto fail;
 	}
@@ -691,6 +692,10 @@ int container_cmd_exec(const struct oci_globals *g, const struct exec_options *o
 		moat_error_setx(&err, EPIPE, "the exec'd process died during set-up");
 		goto fail;
 	}
+	/* A paused container's process waits frozen until `resume`, which
+	 * takes the state lock: let go of it (the pidfd still holds pid 1). */
+	if (o->ignore_paused && container_status(&c) == CONTAINER_PAUSED)
+		flock(c.dir_fd, LOCK_UN);
 	listener = await_listener(sv[0], &pty, &err);
 	if (listener < 0)
 		goto fail;

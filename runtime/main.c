@@ -81,7 +81,8 @@ int main(int argc, char **argv)
 		return oci_spec_main(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "features"))
 		return oci_features_main(argc - 1, argv + 1, MOAT_VERSION);
-	if (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version") || !strcmp(argv[1], "-v")) {
+	if (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version") ||
+	    !strcmp(argv[1], "-v")) {
 		/* runc's shape: engines show the lines they recognise */
 		printf("moat version %s\nspec: %s\n", MOAT_VERSION, OCI_VERSION_SPEC);
 		return 0;

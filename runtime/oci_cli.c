@@ -69,7 +69,8 @@ enum {
 	OPT_NOOP,
 	OPT_KEEP,
 	OPT_CWD,
-	OPT_NOOP_ARG
+	OPT_NOOP_ARG,
+	OPT_IGNORE_PAUSED
 };
 
 static int parse_preserve_fds(const struct oci_globals *g, const char *arg, int *out)
@@ -99,7 +100,7 @@ static int cmd_exec(const struct oci_globals *g, int argc, char **argv)
 	    {"pid-file", required_argument, NULL, OPT_PID_FILE},
 	    {"preserve-fds", required_argument, NULL, OPT_PRESERVE},
 	    {"no-new-privs", no_argument, NULL, OPT_NOOP}, /* always on */
-	    {"ignore-paused", no_argument, NULL, OPT_NOOP},
+	    {"ignore-paused", no_argument, NULL, OPT_IGNORE_PAUSED},
 	    {"process-label", required_argument, NULL, OPT_NOOP_ARG},
 	    {"apparmor", required_argument, NULL, OPT_NOOP_ARG},
 	    {NULL, 0, NULL, 0},
@@ -155,6 +156,9 @@ static int cmd_exec(const struct oci_globals *g, int argc, char **argv)
 		case OPT_PRESERVE:
 			if (parse_preserve_fds(g, optarg, &o.preserve_fds) < 0)
 				return 1;
+			break;
+		case OPT_IGNORE_PAUSED:
+			o.ignore_paused = true;
 			break;
 		case OPT_NOOP:
 			break;

@@ -51,8 +51,18 @@ run_capture out err rc "${OCI[@]}" start p1
 assert_eq start_paused_1 1 "$rc"
 assert_contains start_paused_message "$err" "paused"
 
+# exec --ignore-paused: the process starts once the container is resumed
+"${OCI[@]}" exec --ignore-paused p1 sh -c 'echo in > /tmp/ignored' >/dev/null 2>&1 &
+ignored=$!
+sleep 0.5
+[ ! -e "/proc/$P/root/tmp/ignored" ] && pass exec_ignore_paused_waits ||
+	fail exec_ignore_paused_waits "ran while paused"
+
 run_capture out err rc "${OCI[@]}" resume p1
 assert_eq resume_status_0 0 "$rc" "stderr: $err"
+wait "$ignored"
+assert_eq exec_ignore_paused_status 0 "$?"
+assert_eq exec_ignore_paused_ran in "$(cat "/proc/$P/root/tmp/ignored" 2>&1)"
 assert_eq state_running_again running "$(state_field p1 status)"
 a=$(counter)
 sleep 0.5
