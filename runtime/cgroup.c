@@ -450,7 +450,7 @@ static const struct cgroup_backend *backend_of(const struct cgroup_dir *d)
 }
 
 /* The directory of the hierarchy holding controller c, or NULL. */
-static struct cgroup_dir *dir_with(struct cgroup *cg, unsigned bit)
+static const struct cgroup_dir *dir_with(const struct cgroup *cg, unsigned bit)
 {
 	for (size_t i = 0; i < cg->n; i++)
 		if (cg->d[i].controllers & bit)
@@ -480,12 +480,12 @@ static int check_not_frozen(const struct cgroup_dir *d, struct moat_error *err)
 	return 0;
 }
 
-int cgroup_create(struct cgroup *cg, const struct oci_resources *r, struct moat_error *err)
+/* The hierarchies r needs exist; *v2 is the cgroup v2 one (or NULL). */
+static int check_needed(const struct cgroup *cg, const struct oci_resources *r,
+			const struct cgroup_dir **v2, struct moat_error *err)
 {
 	bool unified;
 	unsigned needed = cgroup_needed(r, &unified);
-	struct cgroup_dir *v2 = NULL;
-	int ret = 0;
 
 	for (int c = 0; c < CG_COUNT; c++)
 		if ((needed & CG_BIT(c)) && !dir_with(cg, CG_BIT(c)))
@@ -493,43 +493,89 @@ int cgroup_create(struct cgroup *cg, const struct oci_resources *r, struct moat_
 					       "%s: no mounted cgroup hierarchy has the %s "
 					       "controller",
 					       controller_fields[c], controller_labels[c]);
+	*v2 = NULL;
 	for (size_t i = 0; i < cg->n; i++)
 		if (cg->d[i].version == 2)
-			v2 = &cg->d[i];
-	if (unified && !v2)
+			*v2 = &cg->d[i];
+	if (unified && !*v2)
 		return moat_error_setx(err, ENOTSUP,
 				       "linux.resources.unified: needs cgroup v2, and this host "
 				       "has none mounted");
+	return 0;
+}
+
+/* The controllers of d that r sets (the v2 one also those unified's keys name). */
+static unsigned dir_controllers(const struct cgroup_dir *d, const struct cgroup_dir *v2,
+				const struct oci_resources *r)
+{
+	bool unified;
+	unsigned mine = cgroup_needed(r, &unified) & d->controllers;
+
+	if (d == v2)
+		for (size_t k = 0; k < r->n_unified; k++) {
+			char prefix[64]; /* "memory" of "memory.high" */
+
+			snprintf(prefix, sizeof(prefix), "%.*s",
+				 (int)strcspn(r->unified[k].key, "."), r->unified[k].key);
+			mine |= controllers_of_list(prefix) & d->controllers;
+		}
+	return mine;
+}
+
+/* Write what r sets into d (a container's directory, ready for it). */
+static int apply_resources(const struct cgroup_dir *d, const struct cgroup_dir *v2, unsigned mine,
+			   const struct oci_resources *r, struct moat_error *err)
+{
+	_cleanup_free_ struct cgroup_plan *plan = calloc(1, sizeof(*plan));
+	int ret = 0;
+
+	if (!plan)
+		return moat_error_set(err, ENOMEM, "cgroups");
+	if (d == v2 && r->n_unified)
+		mine |= CGROUP_PLAN_UNIFIED;
+	if (mine)
+		ret = backend_of(d)->plan(r, mine, d->path, plan, err);
+	if (ret == 0)
+		ret = cgroup_plan_apply(d->path, plan, err);
+	return ret;
+}
+
+int cgroup_update(const struct cgroup *cg, const struct oci_resources *r, struct moat_error *err)
+{
+	const struct cgroup_dir *v2;
+	int ret = check_needed(cg, r, &v2, err);
+
+	for (size_t i = 0; i < cg->n && ret == 0; i++) {
+		const struct cgroup_dir *d = &cg->d[i];
+		unsigned mine = dir_controllers(d, v2, r);
+
+		/* v2: enable controllers not needed at create; v1's prepare would
+		 * copy the parent's cpuset over the container's own */
+		ret = d->version == 2 ? backend_of(d)->prepare(d, mine, err) : 0;
+		if (ret == 0)
+			ret = apply_resources(d, v2, mine, r, err);
+	}
+	return ret;
+}
+
+int cgroup_create(struct cgroup *cg, const struct oci_resources *r, struct moat_error *err)
+{
+	const struct cgroup_dir *v2;
+	int ret = check_needed(cg, r, &v2, err);
+
 	for (size_t i = 0; i < cg->n && ret == 0; i++) {
 		struct cgroup_dir *d = &cg->d[i];
-		unsigned mine = needed & d->controllers;
-		_cleanup_free_ struct cgroup_plan *plan = calloc(1, sizeof(*plan));
+		unsigned mine = dir_controllers(d, v2, r);
 
-		if (!plan) {
-			ret = moat_error_set(err, ENOMEM, "cgroups");
-			break;
-		}
 		ret = make_dirs(d, err);
 		if (ret == 0)
 			ret = check_empty(d, err);
 		if (ret == 0)
 			ret = check_not_frozen(d, err);
-		if (d == v2)
-			for (size_t k = 0; k < r->n_unified; k++) {
-				char prefix[64]; /* "memory" of "memory.high" */
-
-				snprintf(prefix, sizeof(prefix), "%.*s",
-					 (int)strcspn(r->unified[k].key, "."), r->unified[k].key);
-				mine |= controllers_of_list(prefix) & d->controllers;
-			}
 		if (ret == 0)
 			ret = backend_of(d)->prepare(d, mine, err);
-		if (d == v2 && unified)
-			mine |= CGROUP_PLAN_UNIFIED;
-		if (ret == 0 && mine)
-			ret = backend_of(d)->plan(r, mine, d->path, plan, err);
 		if (ret == 0)
-			ret = cgroup_plan_apply(d->path, plan, err);
+			ret = apply_resources(d, v2, mine, r, err);
 		if (ret < 0)
 			cg->n = i + 1; /* remove what exists so far */
 	}

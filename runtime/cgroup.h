@@ -126,6 +126,8 @@ int cgroup_resolve(const struct cgroup_layout *layout, const char *cgroups_path,
 /* Create every directory (refusing one that already holds processes), then
  * prepare and write r. On failure everything created is removed. */
 int cgroup_create(struct cgroup *cg, const struct oci_resources *r, struct moat_error *err);
+/* `moat update`: write what r sets into the container's existing directories. */
+int cgroup_update(const struct cgroup *cg, const struct oci_resources *r, struct moat_error *err);
 /* Apply a plan to dir; an error names the field, the file and the value. */
 int cgroup_plan_apply(const char *dir, const struct cgroup_plan *plan, struct moat_error *err);
 /* Move pid into every directory. */

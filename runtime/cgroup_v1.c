@@ -8,6 +8,7 @@
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -26,17 +27,31 @@ static int plan_memory(const struct oci_resources *r, const char *dir, struct cg
 	 * where swap is accounted. */
 	if (limit == -1 && swap == 0 && cgroup_file_exists(dir, memsw))
 		swap = -1;
-	/* A fresh cgroup's limits are unlimited: memory first, then memory+swap
-	 * (the kernel wants memsw >= memory at every step). */
-	if (limit != 0)
+	if (swap != 0 && !cgroup_file_exists(dir, memsw))
+		return moat_error_setx(err, ENOTSUP,
+				       "linux.resources.memory.swap: %s/%s does not exist "
+				       "(swap accounting is off in this kernel)",
+				       dir, memsw);
+	/* The kernel wants memsw >= memory at every step: a fresh cgroup's
+	 * limits are unlimited, so memory goes first, then memory+swap; an
+	 * update (`moat update`, as runc) that lifts memory+swap above the
+	 * current memory limit, or to unlimited, writes memory+swap first. */
+	if (limit != 0 && swap != 0) {
+		char cur[32];
+		bool swap_first = swap == -1 || (cgroup_read(dir, "memory.limit_in_bytes", cur,
+							     sizeof(cur)) == 0 &&
+						 strtoull(cur, NULL, 10) < (uint64_t)swap);
+
+		if (swap_first)
+			CGROUP_PLAN_ADD("linux.resources.memory.swap", memsw, "%" PRId64, swap);
 		CGROUP_PLAN_ADD("linux.resources.memory.limit", "memory.limit_in_bytes", "%" PRId64,
 				limit);
-	if (swap != 0) {
-		if (!cgroup_file_exists(dir, memsw))
-			return moat_error_setx(err, ENOTSUP,
-					       "linux.resources.memory.swap: %s/%s does not exist "
-					       "(swap accounting is off in this kernel)",
-					       dir, memsw);
+		if (!swap_first)
+			CGROUP_PLAN_ADD("linux.resources.memory.swap", memsw, "%" PRId64, swap);
+	} else if (limit != 0) {
+		CGROUP_PLAN_ADD("linux.resources.memory.limit", "memory.limit_in_bytes", "%" PRId64,
+				limit);
+	} else if (swap != 0) {
 		CGROUP_PLAN_ADD("linux.resources.memory.swap", memsw, "%" PRId64, swap);
 	}
 	if (r->memory.reservation.set && r->memory.reservation.value != 0)

@@ -149,6 +149,8 @@ int container_cmd_start(const struct oci_globals *g, const char *id);
 int container_cmd_state(const struct oci_globals *g, const char *id);
 int container_cmd_kill(const struct oci_globals *g, const char *id, const char *sig, bool all);
 int container_cmd_delete(const struct oci_globals *g, const char *id, bool force);
+/* `moat update [OPTION]... ID` (runtime/container_update.c). */
+int container_cmd_update(const struct oci_globals *g, int argc, char **argv);
 /* `moat pause` (freeze) and `moat resume` (thaw), through the container's cgroup. */
 int container_cmd_pause(const struct oci_globals *g, const char *id, bool pause);
 int container_cmd_list(const struct oci_globals *g, bool json, bool quiet);

@@ -23,6 +23,7 @@ static void usage(FILE *out)
 	    "    create [-b BUNDLE] [--pid-file F] [--console-socket S] ID\n"
 	    "    start ID | run [-b BUNDLE] [-d] [--keep] ID | state ID\n"
 	    "    kill [--all] ID [SIGNAL] | delete [--force] ID | pause ID | resume ID\n"
+	    "    update [-r FILE|-] [--memory N] [--pids-limit N] [--cpu-share N]... ID\n"
 	    "    list [--format table|json] [-q]\n"
 	    "    exec [-p FILE] [-t] [-d] [-e K=V] [-u UID[:GID]] [--cwd DIR] ID [CMD [ARG]...]\n"
 	    "    ps [--format table|json] ID [PS-OPTION]...\n"

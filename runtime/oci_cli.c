@@ -19,7 +19,7 @@
 
 static const char *const commands[] = {"create", "start", "run",    "state",	"kill",
 				       "delete", "list",  "spec",   "features", "exec",
-				       "ps",	 "pause", "resume", NULL};
+				       "ps",	 "pause", "resume", "update",	NULL};
 
 bool oci_cli_is_command(const char *name)
 {
@@ -404,5 +404,7 @@ int oci_cli_main(int argc, char **argv, const char *version)
 		return cmd_exec(&g, argc, argv);
 	if (!strcmp(cmd, "ps"))
 		return cmd_ps(&g, argc, argv);
+	if (!strcmp(cmd, "update"))
+		return container_cmd_update(&g, argc, argv);
 	return cmd_simple(&g, argc, argv);
 }

@@ -152,6 +152,8 @@ void oci_mount_free(struct oci_mount *m);
 int oci_parse_linux(struct oci_parser *p, const json_t *obj, struct oci_linux *out);
 void oci_linux_free(struct oci_linux *l);
 int oci_parse_resources(struct oci_parser *p, const json_t *linux_obj, struct oci_resources *out);
+/* The same for a resources object itself (`moat update --resources`). */
+int oci_parse_resources_object(struct oci_parser *p, const json_t *res, struct oci_resources *out);
 void oci_resources_free(struct oci_resources *r);
 int oci_parse_seccomp(struct oci_parser *p, const json_t *linux_obj, struct oci_seccomp *out);
 void oci_seccomp_free(struct oci_seccomp *s);

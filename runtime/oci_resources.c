@@ -172,6 +172,15 @@ int oci_parse_resources(struct oci_parser *p, const json_t *lx, struct oci_resou
 
 	if (r <= 0)
 		return r;
+	r = oci_parse_resources_object(p, res, out);
+	oci_pop(p);
+	return r;
+}
+
+int oci_parse_resources_object(struct oci_parser *p, const json_t *res, struct oci_resources *out)
+{
+	int r;
+
 	out->present = true;
 	r = parse_device_rules(p, res, out);
 	if (r == 0)
@@ -184,7 +193,6 @@ int oci_parse_resources(struct oci_parser *p, const json_t *lx, struct oci_resou
 		r = parse_hugepages(p, res, out);
 	if (r == 0)
 		r = oci_get_string_map(p, res, "unified", &out->unified, &out->n_unified);
-	oci_pop(p);
 	return r;
 }
 

@@ -172,6 +172,13 @@ run_capture out err rc "${DOCKER[@]}" unpause p1
 assert_eq unpause_status 0 "$rc" "stderr: $err"
 run_capture out err rc "${DOCKER[@]}" inspect -f '{{.State.Status}}' p1
 assert_eq unpause_state running "$out" "stderr: $err"
+# update: containerd's shim calls moat update --resources -
+run_capture out err rc "${DOCKER[@]}" update --pids-limit 42 --cpu-shares 512 p1
+assert_eq update_status 0 "$rc" "stderr: $err"
+pid1=$("$MOAT" --root "$DT/exec/runtime-runc/moby" state "$("${DOCKER[@]}" inspect -f '{{.Id}}' p1)" 2>/dev/null |
+	python3 -c 'import json,sys; print(json.load(sys.stdin)["pid"])' 2>/dev/null)
+assert_eq update_pids_max 42 "$(cat "/sys/fs/cgroup/pids$(cgroup_of "${pid1:-0}" pids)/pids.max" 2>&1)"
+assert_eq update_cpu_shares 512 "$(cat "/sys/fs/cgroup/cpu$(cgroup_of "${pid1:-0}" cpu)/cpu.shares" 2>&1)"
 "${DOCKER[@]}" rm -f p1 >/dev/null 2>&1
 
 # --- exec: needs `moat exec` (branch exec)

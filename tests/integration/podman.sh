@@ -211,6 +211,11 @@ assert_eq kill_stopped_fails 125 "$rc" "stderr: $err"
 run_capture out err rc "${PODMAN[@]}" rm -f d2
 assert_eq rm_killed 0 "$rc" "stderr: $err"
 
+# pid 1 of a container, from moat's state (limit_check uses it too)
+engine_init_pid() {
+	"$MOAT" state "$1" 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["pid"])' 2>/dev/null
+}
+
 # pause / unpause (moat pause / resume: the cgroup frozen and thawed)
 run_capture cid err rc "${PODMAN[@]}" run -d --name p1 "${RUN[@]}" "$IMG" sleep 1000
 run_capture out err rc "${PODMAN[@]}" pause p1
@@ -227,6 +232,11 @@ else
 	assert_eq unpause_status 0 "$rc" "stderr: $err"
 	run_capture out err rc "${PODMAN[@]}" inspect p1 --format '{{.State.Status}}'
 	assert_eq unpause_state running "$out" "stderr: $err"
+	# update: podman calls moat update --resources FILE
+	run_capture out err rc "${PODMAN[@]}" update --cpu-shares 512 p1
+	assert_eq update_status 0 "$rc" "stderr: $err"
+	pid1=$(engine_init_pid "$cid")
+	assert_eq update_cpu_shares 512 "$(cat "/sys/fs/cgroup/cpu$(cgroup_of "${pid1:-0}" cpu)/cpu.shares" 2>&1)"
 fi
 "${PODMAN[@]}" rm -f -t 0 p1 >/dev/null 2>&1
 
@@ -265,9 +275,6 @@ fi
 # cgroup of its own (podman's cgroupsPath)? limit_check: engine_helpers.sh.
 ENGINE=("${PODMAN[@]}")
 ENGINE_RM=(rm -f -t 0)
-engine_init_pid() {
-	"$MOAT" state "$1" 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["pid"])' 2>/dev/null
-}
 limit_check memory_limit memory memory.limit_in_bytes 67108864 --memory 64m
 limit_check pids_limit pids pids.max 42 --pids-limit 42
 
