@@ -799,18 +799,25 @@ int cgroup_from_json(const json_t *j, struct cgroup *cg)
 	return 0;
 }
 
-int cgroup_join(const struct container *c, pid_t pid, struct moat_error *err)
+struct cgroup *cgroup_of_container(const struct container *c, struct moat_error *err)
 {
 	struct cgroup *cg = calloc(1, sizeof(*cg));
-	int r;
 
-	if (!cg)
-		return moat_error_set(err, ENOMEM, "cgroups");
-	r = cgroup_from_json(json_object_get(c->state, "cgroup"), cg);
-	if (r < 0)
-		r = moat_error_setx(err, EINVAL, "container \"%s\": bad cgroup in state", c->id);
-	else
-		r = cgroup_join_pid(cg, pid, err);
-	free(cg);
-	return r;
+	if (!cg) {
+		moat_error_set(err, ENOMEM, "cgroups");
+		return NULL;
+	}
+	if (cgroup_from_json(json_object_get(c->state, "cgroup"), cg) < 0) {
+		moat_error_setx(err, EINVAL, "container \"%s\": bad cgroup in its state", c->id);
+		free(cg);
+		return NULL;
+	}
+	return cg;
+}
+
+int cgroup_join(const struct container *c, pid_t pid, struct moat_error *err)
+{
+	_cleanup_free_ struct cgroup *cg = cgroup_of_container(c, err);
+
+	return cg ? cgroup_join_pid(cg, pid, err) : -err->code;
 }

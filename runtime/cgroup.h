@@ -150,6 +150,8 @@ int cgroup_from_json(const json_t *j, struct cgroup *cg);
 
 /* Put pid (a host pid, e.g. an exec'd process) into container c's cgroup. */
 int cgroup_join(const struct container *c, pid_t pid, struct moat_error *err);
+/* The container's cgroup from its state (n == 0: it has none); free it. NULL on error. */
+struct cgroup *cgroup_of_container(const struct container *c, struct moat_error *err);
 
 /* --- helpers shared by the backends */
 int cgroup_plan_add(struct cgroup_plan *plan, const char *field, const char *file, bool verify,

@@ -227,26 +227,19 @@ int container_cmd_kill(const struct oci_globals *g, const char *id, const char *
 
 static int thaw(struct container *c, struct moat_error *err)
 {
-	_cleanup_free_ struct cgroup *cg = calloc(1, sizeof(*cg));
+	_cleanup_free_ struct cgroup *cg = cgroup_of_container(c, err);
 
-	if (!cg)
-		return moat_error_set(err, ENOMEM, "cgroups");
-	if (cgroup_from_json(json_object_get(c->state, "cgroup"), cg) < 0)
-		return moat_error_setx(err, EINVAL, "container \"%s\": bad cgroup in %s", c->id,
-				       CONTAINER_STATE_FILE);
-	return cgroup_freeze(cg, false, err);
+	return cg ? cgroup_freeze(cg, false, err) : -err->code;
 }
 
 int container_cmd_pause(const struct oci_globals *g, const char *id, bool pause)
 {
 	struct moat_error err = {0};
-	_cleanup_free_ struct cgroup *cg = calloc(1, sizeof(*cg));
+	_cleanup_free_ struct cgroup *cg = NULL;
 	struct container c;
 	enum container_status s;
-	int r;
+	int r = -EINVAL;
 
-	if (!cg)
-		return oci_cli_fail(g, &(struct moat_error){ENOMEM, "out of memory"});
 	if (container_open(g, id, &c, &err) < 0)
 		return oci_cli_fail(g, &err);
 	s = container_status(&c);
@@ -259,14 +252,14 @@ int container_cmd_pause(const struct oci_globals *g, const char *id, bool pause)
 		container_close(&c);
 		return oci_cli_fail(g, &err);
 	}
-	r = cgroup_from_json(json_object_get(c.state, "cgroup"), cg);
-	if (r < 0 || !cg->n)
+	cg = cgroup_of_container(&c, &err);
+	if (cg && !cg->n)
 		moat_error_setx(&err, ENOTSUP, "container \"%s\" has no cgroup to %s", id,
 				pause ? "freeze" : "thaw");
-	else
+	else if (cg)
 		r = cgroup_freeze(cg, pause, &err);
 	container_close(&c);
-	return r < 0 || !cg->n ? oci_cli_fail(g, &err) : 0;
+	return r < 0 ? oci_cli_fail(g, &err) : 0;
 }
 
 static void wait_gone(pid_t pid, unsigned long long start)
@@ -279,13 +272,10 @@ static void wait_gone(pid_t pid, unsigned long long start)
  * the pid namespace's reach cannot, but be sure), then its directories. */
 static int destroy_cgroup(struct container *c, struct moat_error *err)
 {
-	_cleanup_free_ struct cgroup *cg = calloc(1, sizeof(*cg));
+	_cleanup_free_ struct cgroup *cg = cgroup_of_container(c, err);
 
 	if (!cg)
-		return moat_error_set(err, ENOMEM, "cgroups");
-	if (cgroup_from_json(json_object_get(c->state, "cgroup"), cg) < 0)
-		return moat_error_setx(err, EINVAL, "container \"%s\": bad cgroup in %s", c->id,
-				       CONTAINER_STATE_FILE);
+		return -err->code;
 	if (cgroup_destroy(cg, err) < 0)
 		return moat_error_prefix(err, "container \"%s\"", c->id);
 	return 0;

@@ -69,17 +69,19 @@ bool container_owns_pid_namespace(pid_t init)
 static int cgroup_pids(const struct container *c, struct pid_list *out, struct moat_error *err)
 {
 	_cleanup_free_ char *buf = malloc(1 << 20);
-	struct cgroup cg;
+	_cleanup_free_ struct cgroup *cg = cgroup_of_container(c, err);
 	int r;
 
 	out->n = 0;
+	if (!cg)
+		return -err->code;
 	if (!buf)
 		return moat_error_set(err, ENOMEM, "list the container's processes");
-	if (cgroup_from_json(json_object_get(c->state, "cgroup"), &cg) < 0 || !cg.n)
+	if (!cg->n)
 		return moat_error_setx(err, ENOENT, "container \"%s\": no cgroup", c->id);
-	r = cgroup_read_all(cg.d[0].path, "cgroup.procs", buf, 1 << 20);
+	r = cgroup_read_all(cg->d[0].path, "cgroup.procs", buf, 1 << 20);
 	if (r < 0)
-		return moat_error_set(err, -r, "read %s/cgroup.procs", cg.d[0].path);
+		return moat_error_set(err, -r, "read %s/cgroup.procs", cg->d[0].path);
 	for (char *p = buf, *end;; p = end) {
 		long pid = strtol(p, &end, 10);
 

@@ -269,10 +269,10 @@ pid_t container_init_pid(const struct container *c)
 /* Is the container's cgroup frozen (`moat pause`)? */
 static bool container_frozen(const struct container *c)
 {
-	_cleanup_free_ struct cgroup *cg = calloc(1, sizeof(*cg));
+	struct moat_error ignored;
+	_cleanup_free_ struct cgroup *cg = cgroup_of_container(c, &ignored);
 
-	return cg && cgroup_from_json(json_object_get(c->state, "cgroup"), cg) == 0 && cg->n &&
-	       cgroup_is_frozen(cg);
+	return cg && cg->n && cgroup_is_frozen(cg);
 }
 
 enum container_status container_status(const struct container *c)

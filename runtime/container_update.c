@@ -120,7 +120,7 @@ static int load_resources(const char *path, struct oci_resources *r, struct moat
 	_cleanup_free_ char *text = NULL;
 	struct oci_parser p = {.name = strcmp(path, "-") ? path : "<stdin>", .err = err};
 	json_t *top = NULL;
-	size_t len;
+	size_t len = 0;
 	int ret = read_all(path, &text, &len, err);
 
 	if (ret < 0)
@@ -271,18 +271,18 @@ static int parse_flag(int c, const char *arg, struct oci_resources *r, struct mo
 static int apply(const struct oci_globals *g, const char *id, struct oci_resources *r,
 		 struct moat_error *err)
 {
-	_cleanup_free_ struct cgroup *cg = calloc(1, sizeof(*cg));
+	_cleanup_free_ struct cgroup *cg = NULL;
 	struct container c;
 	int ret;
 
-	if (!cg)
-		return moat_error_set(err, ENOMEM, "cgroups");
 	ret = container_open(g, id, &c, err);
 	if (ret < 0)
 		return ret;
 	if (container_status(&c) == CONTAINER_STOPPED)
 		ret = moat_error_setx(err, ESRCH, "container not running");
-	else if (cgroup_from_json(json_object_get(c.state, "cgroup"), cg) < 0 || !cg->n)
+	else if (!(cg = cgroup_of_container(&c, err)))
+		ret = -err->code;
+	else if (!cg->n)
 		ret = moat_error_setx(err, ENOTSUP, "container \"%s\" has no cgroup to update", id);
 	else
 		ret = cgroup_update(cg, r, err);
