@@ -8,6 +8,7 @@
 #include <limits.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,6 +104,9 @@ static void report_exec_failure(const char *cmd, int err)
 	_exit(err == ENOENT ? 127 : 126);
 }
 
+/* process.cwd entered while still container root (init_drop_privileges). */
+static bool cwd_entered;
+
 void init_exec_command(struct sandbox_config *cfg, int pty_slave)
 {
 	struct sigaction dfl = {.sa_handler = SIG_DFL};
@@ -128,7 +132,7 @@ void init_exec_command(struct sandbox_config *cfg, int pty_slave)
 	env = build_env(cfg);
 	if (!env)
 		_exit(125);
-	if (chdir(cfg->cwd) < 0) {
+	if (!cwd_entered && chdir(cfg->cwd) < 0) {
 		if (cfg->cwd_explicit) {
 			fprintf(stderr, "moat: %s %s: %s\n",
 				cfg->container ? "process.cwd" : "--cwd", cfg->cwd,
@@ -235,6 +239,9 @@ int init_drop_privileges(const struct sandbox_config *cfg, struct moat_error *er
 {
 	if (!cfg->container)
 		return caps_drop_all(err);
+	/* As runc: the cwd is entered before the user changes (a process.user
+	 * may not reach it, as root may), else after, in init_exec_command. */
+	cwd_entered = chdir(cfg->cwd) == 0;
 	if (become_process_user(cfg, err) < 0)
 		return -err->code;
 	return container_process_apply(cfg->container, err);

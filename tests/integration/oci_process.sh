@@ -97,6 +97,20 @@ else
 	skip caps_ambient_user "needs root (a rootless container has one id)"
 fi
 
+# process.cwd is entered before the user changes, as runc does: a user who
+# could not reach it (root's 0700 /root) still starts there.
+if is_root; then
+	make_bundle "$T/cwdroot" 'd["process"]["user"] = {"uid": 1000, "gid": 1000}
+d["process"]["cwd"] = "/root"
+d["process"]["args"] = ["sh", "-c", "pwd; ls . >/dev/null 2>&1 || echo cannot-list"]' ||
+		fail cwdroot_bundle
+	mkdir -p "$T/cwdroot/rootfs/root" && chmod 0700 "$T/cwdroot/rootfs/root"
+	run_capture out err rc "${OCI[@]}" run -b "$T/cwdroot" cwdroot
+	assert_eq cwd_entered_before_user $'/root\ncannot-list' "$out" "status $rc, stderr: $err"
+else
+	skip cwd_entered_before_user "needs root (a rootless container has one id)"
+fi
+
 # CAP_CHOWN: chown of a file the container owns to another of its ids.
 chown_script='touch /tmp/f && chown 1:1 /tmp/f && stat -c %u:%g /tmp/f'
 if is_root; then
