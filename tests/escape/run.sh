@@ -44,8 +44,12 @@ troot=$(mktemp -d "${MOAT_TEST_TMPDIR:-/var/tmp}/moat-escape.XXXXXX") || exit 2
 chmod 0755 "$troot"
 listener=
 cleanup() {
-	[ -n "$listener" ] && kill "$listener" 2>/dev/null
-	[ -n "$submount" ] && umount "$submount"
+	# The listener's socket in the submount keeps it busy until it is gone.
+	if [ -n "$listener" ]; then
+		kill "$listener" 2>/dev/null
+		wait "$listener" 2>/dev/null
+	fi
+	[ -n "$submount" ] && { umount "$submount" || umount -l "$submount"; }
 	chmod -R u+rwx "$troot" 2>/dev/null
 	rm -rf "$troot"
 }
