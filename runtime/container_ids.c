@@ -142,32 +142,27 @@ static int check_mount_idmaps(const struct oci_config *oci, bool root, struct mo
 /* Does a uid_map text map host id 0? */
 static bool maps_host_root(const char *text)
 {
-	unsigned long c, h, n;
-	int used;
+	struct id_map_line l[USERNS_MAX_MAP_LINES];
+	size_t n = userns_map_lines(text, l, USERNS_MAX_MAP_LINES);
 
-	while (sscanf(text, "%lu %lu %lu\n%n", &c, &h, &n, &used) == 3) {
-		if (h == 0 && n)
+	for (size_t i = 0; i < n; i++)
+		if (l[i].host == 0 && l[i].count)
 			return true;
-		text += used;
-	}
 	return false;
 }
 
 /* Is the uid_map text exactly these mappings, in this order? */
 static bool same_map(const char *text, const struct oci_id_mapping *maps, size_t n)
 {
-	unsigned long c, h, k;
-	size_t i = 0;
-	int used;
+	struct id_map_line l[USERNS_MAX_MAP_LINES];
 
-	while (sscanf(text, "%lu %lu %lu\n%n", &c, &h, &k, &used) == 3) {
-		if (i == n || c != maps[i].container_id || h != maps[i].host_id ||
-		    k != maps[i].size)
+	if (userns_map_lines(text, l, USERNS_MAX_MAP_LINES) != n)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (l[i].inside != maps[i].container_id || l[i].host != maps[i].host_id ||
+		    l[i].count != maps[i].size)
 			return false;
-		i++;
-		text += used;
-	}
-	return i == n;
+	return true;
 }
 
 /*
@@ -294,16 +289,15 @@ int container_ids_check(const struct oci_config *oci, const char *id, struct con
 /* {hostID, size} of each line of uid_map text; returns how many (at most max). */
 static size_t host_ranges(const char *text, unsigned long (*out)[2], size_t max)
 {
-	unsigned long c, h, n;
-	size_t k = 0;
-	int used;
+	struct id_map_line l[USERNS_MAX_MAP_LINES];
+	size_t n =
+	    userns_map_lines(text, l, max < USERNS_MAX_MAP_LINES ? max : USERNS_MAX_MAP_LINES);
 
-	while (k < max && sscanf(text, "%lu %lu %lu\n%n", &c, &h, &n, &used) == 3) {
-		out[k][0] = h;
-		out[k++][1] = n;
-		text += used;
+	for (size_t i = 0; i < n; i++) {
+		out[i][0] = l[i].host;
+		out[i][1] = l[i].count;
 	}
-	return k;
+	return n;
 }
 
 int container_ids_assign(struct container_ids *ids, const char *owner, struct moat_error *err)
@@ -339,15 +333,14 @@ int container_ids_assign(struct container_ids *ids, const char *owner, struct mo
 
 static json_t *map_json(const char *text)
 {
+	struct id_map_line l[USERNS_MAX_MAP_LINES];
+	size_t n = userns_map_lines(text, l, USERNS_MAX_MAP_LINES);
 	json_t *a = json_array();
-	unsigned long c, h, n;
-	int used;
 
-	while (a && sscanf(text, "%lu %lu %lu\n%n", &c, &h, &n, &used) == 3) {
-		json_array_append_new(a, json_pack("{sIsIsI}", "containerID", (json_int_t)c,
-						   "hostID", (json_int_t)h, "size", (json_int_t)n));
-		text += used;
-	}
+	for (size_t i = 0; a && i < n; i++)
+		json_array_append_new(
+		    a, json_pack("{sIsIsI}", "containerID", (json_int_t)l[i].inside, "hostID",
+				 (json_int_t)l[i].host, "size", (json_int_t)l[i].count));
 	return a;
 }
 

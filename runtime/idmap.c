@@ -130,16 +130,14 @@ static int open_bind(const struct container_setup *c, const struct oci_mount *m,
 /* The host id that container id 0 maps to in a uid_map text. */
 static int host_of_root(const char *map, unsigned *out)
 {
-	unsigned inside, host, count;
-	int used;
+	struct id_map_line l[USERNS_MAX_MAP_LINES];
+	size_t n = userns_map_lines(map, l, USERNS_MAX_MAP_LINES);
 
-	while (sscanf(map, "%u %u %u%n", &inside, &host, &count, &used) == 3) {
-		if (inside == 0 && count) {
-			*out = host;
+	for (size_t i = 0; i < n; i++)
+		if (l[i].inside == 0 && l[i].count) {
+			*out = (unsigned)l[i].host;
 			return 0;
 		}
-		map += used;
-	}
 	return -ENOENT;
 }
 

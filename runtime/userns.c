@@ -236,3 +236,16 @@ int userns_read_maps(int ns, const char *path, char *uid_map, size_t uid_len, ch
 	snprintf(gid_map, gid_len, "%s", sep + 2);
 	return 0;
 }
+
+size_t userns_map_lines(const char *text, struct id_map_line *out, size_t max)
+{
+	size_t n = 0;
+	int used;
+
+	while (n < max && sscanf(text, "%lu %lu %lu%n", &out[n].inside, &out[n].host, &out[n].count,
+				 &used) == 3) {
+		text += used;
+		n++;
+	}
+	return n;
+}

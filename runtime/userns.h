@@ -23,6 +23,16 @@ struct id_range {
 	unsigned long count;
 };
 
+/* One line of uid_map/gid_map text: inside ids [inside, inside+count) are
+ * host (parent) ids [host, host+count). The kernel allows 340 lines. */
+struct id_map_line {
+	unsigned long inside, host, count;
+};
+#define USERNS_MAX_MAP_LINES 340
+
+/* The lines of uid_map/gid_map text ("inside host count" each), at most max. */
+size_t userns_map_lines(const char *text, struct id_map_line *out, size_t max);
+
 /* Root's range from a subid file ("name:start:count" lines), or the default;
  * the first line for user (or uid), at most USERNS_DEFAULT_COUNT ids. */
 int userns_subid_range(const char *file, const char *user, uid_t uid, struct id_range *out);
