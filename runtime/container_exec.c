@@ -630,17 +630,21 @@ int container_cmd_exec(const struct oci_globals *g, const struct exec_options *o
 	int sv[2] = {-1, -1}, pty = -1, listener = -1, ns_flags, code;
 	pid_t init, joiner, child = -1;
 	const char *bundle;
+	enum container_status status;
+	bool paused;
 
 	if (!l)
 		return oci_cli_fail(g, &(struct moat_error){ENOMEM, "out of memory"});
 	log_set_debug(g->debug);
 	if (container_open(g, o->id, &c, &err) < 0)
 		goto fail;
-	if (container_status(&c) == CONTAINER_STOPPED) {
+	status = container_status(&c);
+	paused = status == CONTAINER_PAUSED;
+	if (status == CONTAINER_STOPPED) {
 		moat_error_setx(&err, EINVAL, "cannot exec in a stopped container");
 		goto fail;
 	}
-	if (container_status(&c) == CONTAINER_PAUSED && !o->ignore_paused) {
+	if (paused && !o->ignore_paused) {
 		moat_error_setx(&err, EINVAL, "cannot exec in a paused container");
 		goto fail;
 	}
@@ -694,7 +698,7 @@ int container_cmd_exec(const struct oci_globals *g, const struct exec_options *o
 	}
 	/* A paused container's process waits frozen until `resume`, which
 	 * takes the state lock: let go of it (the pidfd still holds pid 1). */
-	if (o->ignore_paused && container_status(&c) == CONTAINER_PAUSED)
+	if (paused)
 		flock(c.dir_fd, LOCK_UN);
 	listener = await_listener(sv[0], &pty, &err);
 	if (listener < 0)
