@@ -33,7 +33,8 @@ SOCK=$CT/containerd.sock
 NS=moat-test
 IMG=localhost/moat-test-busybox:latest
 mkdir -p "$CT/fifo" "$CT/moat-state"
-CTR=(timeout -k 5 "$MOAT_TIMEOUT" ctr -a "$SOCK" -n "$NS")
+CTR_CMD=(ctr -a "$SOCK" -n "$NS")
+CTR=(timeout -k 5 "$MOAT_TIMEOUT" "${CTR_CMD[@]}")
 RUN=(run --snapshotter native --runc-binary "$MOAT" --runc-root "$CT/moat-state" --fifo-dir "$CT/fifo")
 run_before=$(find /run/containerd 2>/dev/null | sort)
 
@@ -131,7 +132,7 @@ assert_not_contains stderr_not_stdout "$err" "to-out"
 # -t: the shim's console socket; script(1) gives ctr a 30x100 tty. ctr
 # resizes the pty once the task runs (with runc too): the size is polled for.
 out=$(timeout -k 5 "$MOAT_TIMEOUT" script -qec \
-	"stty rows 30 cols 100; $(printf '%q ' "${CTR[@]}" "${RUN[@]}") --rm -t $IMG c4 sh -c 'tty; for i in \$(seq 50); do s=\$(stty size 2>/dev/null); [ -n \"\$s\" ] && [ \"\$s\" != \"0 0\" ] && break; sleep 0.1; done; echo size=\$s; exit 4'" \
+	"stty rows 30 cols 100; $(tty_timeout "${CTR_CMD[@]}" "${RUN[@]}") --rm -t $IMG c4 sh -c 'tty; for i in \$(seq 50); do s=\$(stty size 2>/dev/null); [ -n \"\$s\" ] && [ \"\$s\" != \"0 0\" ] && break; sleep 0.1; done; echo size=\$s; exit 4'" \
 	/dev/null </dev/null 2>&1)
 rc=$?
 assert_contains tty_is_pts "$out" "/dev/pts/0"

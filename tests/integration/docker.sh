@@ -33,7 +33,8 @@ IMG=localhost/moat-test-busybox:latest
 CGROUP_PARENT=/moat-test-$(basename "$T")
 mkdir -p "$DT"
 echo '{}' >"$DT/daemon.json"
-DOCKER=(timeout -k 5 "$MOAT_TIMEOUT" docker -H "unix://$SOCK")
+DOCKER_CMD=(docker -H "unix://$SOCK")
+DOCKER=(timeout -k 5 "$MOAT_TIMEOUT" "${DOCKER_CMD[@]}")
 RUN=(--runtime moat --network none)
 # The fixed host paths dockerd writes, as they were before.
 host_paths() {
@@ -101,7 +102,7 @@ assert_eq stdin_interactive "piped-in" "$out" "stderr: $(cat "$T/.err")"
 
 # -it: docker resizes the pty after the start, so the size is polled for.
 out=$(printf 'echo typed-$((6*7))\n' | timeout -k 5 "$MOAT_TIMEOUT" script -qec \
-	"stty rows 30 cols 100; $(printf '%q ' "${DOCKER[@]}") run --rm -it ${RUN[*]} $IMG sh -c 'tty; for i in \$(seq 50); do s=\$(stty size 2>/dev/null); [ -n \"\$s\" ] && [ \"\$s\" != \"0 0\" ] && break; sleep 0.1; done; echo size=\$s; read line; eval \"\$line\"; exit 5'" \
+	"stty rows 30 cols 100; $(tty_timeout "${DOCKER_CMD[@]}") run --rm -it ${RUN[*]} $IMG sh -c 'tty; for i in \$(seq 50); do s=\$(stty size 2>/dev/null); [ -n \"\$s\" ] && [ \"\$s\" != \"0 0\" ] && break; sleep 0.1; done; echo size=\$s; read line; eval \"\$line\"; exit 5'" \
 	/dev/null 2>&1)
 rc=$?
 assert_contains tty_is_pts "$out" "/dev/pts/0"

@@ -86,6 +86,13 @@ need() {
 
 is_root() { [ "$(id -u)" = 0 ]; }
 
+# tty_timeout CMD...: CMD under timeout(1), quoted for script(1)'s command
+# line. --foreground: script runs its command with $SHELL, /bin/sh where none
+# is set (as in CI); sh forks timeout, and plain timeout would put CMD in a
+# background process group of the pty, where a terminal program stops on
+# SIGTTOU and timeout's SIGTERM never ends it. -k still does.
+tty_timeout() { printf '%q ' timeout --foreground -k 5 "$MOAT_TIMEOUT" "$@"; }
+
 # need_static_busybox: sets BUSYBOX=/bin/busybox, or SKIPs the whole test
 # unless that is busybox-static's binary (it runs in a rootfs with no
 # libraries).

@@ -163,7 +163,8 @@ assert_eq exec_sentries_end "" "$(children "$SENTRY" moat-sentry)"
 
 # --- a terminal: relayed by moat, or sent to --console-socket
 if need script; then
-	out=$(script -qec "timeout 20 $MOAT --root $ROOT exec -t c1 tty" /dev/null 2>&1)
+	out=$(timeout -k 5 60 script -qec "$(tty_timeout "$MOAT" --root "$ROOT" exec -t c1 tty)" \
+		/dev/null 2>&1)
 	assert_contains exec_tty_relayed "$out" "/dev/pts/"
 else
 	skip exec_tty_relayed "script(1) not installed"

@@ -24,9 +24,10 @@ need_static_busybox
 
 PT=$T/podman
 mkdir -p "$PT/tmp"
-PODMAN=(timeout -k 5 "$MOAT_TIMEOUT" podman --root "$PT/root" --runroot "$PT/runroot"
+PODMAN_CMD=(podman --root "$PT/root" --runroot "$PT/runroot"
 	--tmpdir "$PT/tmp" --storage-driver vfs --cgroup-manager cgroupfs --events-backend file
 	--runtime "$MOAT")
+PODMAN=(timeout -k 5 "$MOAT_TIMEOUT" "${PODMAN_CMD[@]}")
 # The same with podman's default storage driver (overlay), in a store of its own.
 PODMAN_OVL=(timeout -k 5 "$MOAT_TIMEOUT" podman --root "$PT/oroot" --runroot "$PT/orunroot"
 	--tmpdir "$PT/tmp" --storage-driver overlay --cgroup-manager cgroupfs --events-backend file
@@ -131,7 +132,7 @@ assert_eq stdin_interactive "piped-in" "$out" "stderr: $(cat "$T/.err")"
 # -it: a terminal through conmon's console socket; script(1) gives podman a
 # tty of 30x100, which the container's pty takes.
 out=$(printf 'echo typed-$((6*7))\nexit 5\n' | timeout -k 5 "$MOAT_TIMEOUT" script -qec \
-	"stty rows 30 cols 100; $(printf '%q ' "${PODMAN[@]}") run --rm -it ${RUN[*]} $IMG sh -c 'tty; stty size; test -t 0 && echo stdin-is-tty; read line; eval \"\$line\"; exit 5'" \
+	"stty rows 30 cols 100; $(tty_timeout "${PODMAN_CMD[@]}") run --rm -it ${RUN[*]} $IMG sh -c 'tty; stty size; test -t 0 && echo stdin-is-tty; read line; eval \"\$line\"; exit 5'" \
 	/dev/null 2>&1)
 rc=$?
 assert_contains tty_is_pts "$out" "/dev/pts/0"
