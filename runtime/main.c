@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* moat: the command line. */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -65,6 +66,10 @@ static int cmd_syscalls(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	/* An ignored SIGCHLD is inherited across exec and makes the kernel reap
+	 * our children itself: waitpid() would then lose every exit status (pid
+	 * 1's, a hook's) and the monitor's wait loop would spin on ECHILD. */
+	signal(SIGCHLD, SIG_DFL);
 	if (argc < 2) {
 		usage(stderr);
 		return 125;

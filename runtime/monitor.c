@@ -355,8 +355,17 @@ static int receive_go(struct sandbox_config *cfg, int moat_sock, struct moat_err
 	return 0;
 }
 
+/* SIGKILL when moat (PARENT) exits; at once if it has exited already. */
+static void die_with_parent(pid_t parent)
+{
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		_exit(125);
+}
+
 void monitor_main(struct sandbox_config *cfg, int moat_sock)
 {
+	pid_t parent = getppid();
 	struct moat_error err = {0};
 	int gofer_ctl[2], listener_pair[2], init_pair[2], go_pipe[2], exec_pair[2];
 	pid_t gofer_pid, sentry_pid, init_pid;
@@ -369,7 +378,7 @@ void monitor_main(struct sandbox_config *cfg, int moat_sock)
 	/* A created container outlives `moat create`: the monitor then has no
 	 * parent to die with, and leaves the caller's session. */
 	if (!cfg->container || !cfg->container->detach)
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		die_with_parent(parent);
 	/* Signals for the workload reach it through moat and pid 1; the monitor,
 	 * the gofer and the sentry end only by SIGKILL (from us or PDEATHSIG). */
 	for (int sig = 1; sig < NSIG; sig++)
@@ -396,6 +405,10 @@ void monitor_main(struct sandbox_config *cfg, int moat_sock)
 	owner = uid_as_seen(cfg->caller_uid);
 	if (become_inside_ids(cfg, &err) < 0)
 		monitor_fail(moat_sock, &err);
+	/* The kernel clears the parent-death signal when the effective ids or
+	 * the capabilities change (the join and the id switch just above). */
+	if (!cfg->container || !cfg->container->detach)
+		die_with_parent(parent);
 	proc_fd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (proc_fd < 0) {
 		moat_error_set(&err, errno, "open /proc");

@@ -39,4 +39,49 @@ kill_helper() {
 
 kill_helper moat-gofer
 kill_helper moat-sentry
+
+# moat itself SIGKILLed: the monitor (whose parent-death signal the kernel
+# clears when it switches ids), the sentry, the gofer and the workload go too.
+marker="sleep 4$$.5"
+"$MOAT" do -- $marker >"$T/moat.out" 2>&1 &
+moat_pid=$!
+for _ in $(seq 100); do
+	monitor=$(pgrep -P "$moat_pid" | head -n 1)
+	[ -n "$monitor" ] && pgrep -f "$marker" >/dev/null && break
+	sleep 0.1
+done
+helpers=$([ -n "$monitor" ] && pgrep -P "$monitor")
+kill -9 "$moat_pid"
+wait "$moat_pid" 2>/dev/null
+# running PID...: those of PIDs still running (a zombie has ended).
+running() {
+	local p
+	for p in "$@"; do
+		case $(ps -o stat= -p "$p" 2>/dev/null) in '' | Z*) ;; *) ps -o pid=,args= -p "$p" ;; esac
+	done
+}
+left=""
+for _ in $(seq 50); do
+	left=$(pgrep -af "$marker"; running $monitor $helpers)
+	[ -z "$left" ] && break
+	sleep 0.1
+done
+if [ -n "$monitor" ] && [ -z "$left" ]; then
+	pass moat_death_nothing_left
+else
+	fail moat_death_nothing_left "monitor: ${monitor:-not found}" "$left"
+	kill -9 $monitor $helpers 2>/dev/null
+	pkill -9 -f "$marker"
+fi
+
+# An ignored SIGCHLD (inherited across exec) must not cost the exit status:
+# the kernel would reap moat's children itself.
+# (Output to a file: a broken moat leaves its monitor spinning on ECHILD,
+# holding whatever pipe it was given.)
+timeout -k 5 20 python3 -c 'import os, signal, sys
+signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+os.execv(sys.argv[1], sys.argv[1:])' "$MOAT" do -- sh -c 'echo ran; exit 3' >"$T/sigchld.out" 2>&1
+assert_eq sigchld_ignored_exit_3 3 "$?" "$(cat "$T/sigchld.out")"
+assert_eq sigchld_ignored_output ran "$(cat "$T/sigchld.out")"
+pkill -9 -f "sh -c echo ran; exit 3" # left only by a broken moat
 finish
