@@ -59,8 +59,11 @@ run_suite() {
 	# stdin is /dev/null: when make check runs with a terminal on stdin in a
 	# background process group (a CI harness behind timeout(1)), script(1),
 	# ctr and moat's own terminal code would otherwise stop on SIGTTOU/SIGTTIN.
-	"$@" </dev/null 2>&1 | tee "$log"
+	# A suite that hangs fails alone (exit 124) instead of taking the whole
+	# run past CI's limit with nothing said about where.
+	timeout -k 10 "${MOAT_SUITE_TIMEOUT:-900}" "$@" </dev/null 2>&1 | tee "$log"
 	rc=${PIPESTATUS[0]}
+	[ "$rc" = 124 ] && echo "FAIL $label: no end after ${MOAT_SUITE_TIMEOUT:-900} s (timeout)"
 	line=$(grep -E '^(NATIVE-ONLY.*: )?[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
 	rm -f "$log"
 	p=$(sed -nE 's/.*\b([0-9]+) passed.*/\1/p' <<<"$line")
