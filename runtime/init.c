@@ -340,6 +340,13 @@ void init_main(struct sandbox_config *cfg, const struct init_fds *fds)
 		moat_error_print(&err); /* after `moat create`, the container's stderr */
 		init_fail(fds, &err);
 	}
+	/* A container's process is its pid 1, as with runc and runsc: it gets
+	 * kill's signals (a pid 1 ignores those it has no handler for) and
+	 * reaps its own orphans, and no moat command line shows in its ps.
+	 * `moat do` keeps this init (as bwrap does): it forwards the signals
+	 * and reaps. */
+	if (cfg->container)
+		init_exec_command(cfg, pty_slave);
 	child = fork();
 	if (child < 0)
 		_exit(125);

@@ -143,9 +143,9 @@ d[\"process\"][\"args\"] = [\"sh\", \"-c\", \"sleep 302 & sleep 302 & exec sleep
 	assert_eq pod_shared_pid_detached 0 "$rc" "stderr: $err"
 	for _ in $(seq 50); do [ "$(pgrep -x -f 'sleep 302' | wc -l)" = 2 ] && break; sleep 0.1; done
 	assert_eq pod_shared_pid_children_running 2 "$(pgrep -x -f 'sleep 302' | wc -l)"
-	# moat's pid 1, sleep 303 and two sleep 302: not a's
+	# sleep 303 (its first process) and two sleep 302: not a's
 	run_capture out err rc "${OCI[@]}" ps --format json pe
-	assert_eq pod_shared_pid_ps_only_its_own 4 "$(python3 -c 'import json,sys; print(len(json.loads(sys.argv[1])))' "$out" 2>&1)" "$out $err"
+	assert_eq pod_shared_pid_ps_only_its_own 3 "$(python3 -c 'import json,sys; print(len(json.loads(sys.argv[1])))' "$out" 2>&1)" "$out $err"
 	run_capture out err rc "${OCI[@]}" kill --all pe KILL
 	for _ in $(seq 50); do [ -z "$(pgrep -x -f 'sleep 30[23]')" ] && break; sleep 0.1; done
 	assert_eq pod_shared_pid_kill_all_only_its_own "" "$(pgrep -x -f 'sleep 30[23]')"

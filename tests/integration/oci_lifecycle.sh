@@ -40,7 +40,9 @@ else
 fi
 
 # --- create, state, start, kill, delete
-make_bundle "$T/life" 'd["process"]["args"] = ["sleep", "1000"]'
+# pid 1 is the process itself (as with runc): a signal it has no handler for
+# does nothing (see c2 below), so this one traps TERM.
+make_bundle "$T/life" 'd["process"]["args"] = ["sh", "-c", "trap \"exit 143\" TERM; sleep 1000 & wait"]'
 run_capture out err rc "${OCI[@]}" create -b "$T/life" --pid-file "$T/life.pid" c1
 assert_eq create_status_0 0 "$rc" "stderr: $err"
 assert_eq create_quiet "" "$out"
@@ -68,6 +70,7 @@ assert_eq duplicate_keeps_first created "$(state_field c1 status)"
 run_capture out err rc "${OCI[@]}" start c1
 assert_eq start_status_0 0 "$rc" "stderr: $err"
 assert_eq state_running running "$(state_field c1 status)"
+assert_eq state_pid_is_the_process "sh -c trap" "$(tr '\0' ' ' <"/proc/$pid/cmdline" | cut -d' ' -f1-3)"
 [ ! -e "$ROOT/c1/exec.fifo" ] && pass start_removes_fifo || fail start_removes_fifo
 run_capture out err rc "${OCI[@]}" start c1
 assert_eq start_twice_fails 1 "$rc"
@@ -105,6 +108,11 @@ run_capture out err rc "${OCI[@]}" kill c2 0
 assert_eq kill_signal_0 0 "$rc" "stderr: $err"
 run_capture out err rc "${OCI[@]}" kill c2 SIGNOPE
 assert_eq kill_bad_signal 1 "$rc"
+# A pid 1 without a handler for TERM ignores it (the kernel's rule for a
+# pid namespace's init; runc's containers behave the same): KILL ends it.
+run_capture out err rc "${OCI[@]}" kill c2 TERM
+sleep 0.3
+assert_eq kill_term_pid1_without_handler running "$(state_field c2 status)"
 run_capture out err rc "${OCI[@]}" delete --force c2
 assert_eq delete_force 0 "$rc" "stderr: $err"
 [ ! -e "$ROOT/c2" ] && ! alive "$pid" && pass delete_force_leaves_nothing ||
