@@ -254,9 +254,10 @@ int container_cmd_ps(const struct oci_globals *g, const char *id, bool json, cha
 	struct container c;
 	int r;
 
-	if (container_open_running(g, id, &c, &err) < 0)
+	if (container_open(g, id, &c, &err) < 0)
 		return oci_cli_fail(g, &err);
-	r = container_pids(&c, &pids, &err);
+	/* A stopped container has no processes left: runc lists none and succeeds. */
+	r = container_status(&c) == CONTAINER_STOPPED ? 0 : container_pids(&c, &pids, &err);
 	container_close(&c);
 	if (r == 0 && json) {
 		printf("[");

@@ -63,9 +63,13 @@ assert_contains ps_bad_format_message "$err" 'invalid format option "yaml"'
 make_bundle "$T/short" 'd["process"]["args"] = ["true"]'
 "${OCI[@]}" run -d -b "$T/short" p2 >/dev/null 2>&1
 wait_status p2 stopped
+# Stopped: no processes, and success (runc's behaviour).
 run_capture out err rc "${OCI[@]}" ps p2
-assert_eq ps_stopped_1 1 "$rc"
-assert_eq ps_stopped_message "moat: container not running" "$err"
+assert_eq ps_stopped_0 0 "$rc" "stderr: $err"
+assert_eq ps_stopped_header_only 1 "$(echo "$out" | wc -l)" "$out"
+assert_contains ps_stopped_header "$out" "PID"
+run_capture out err rc "${OCI[@]}" ps --format json p2
+assert_eq ps_stopped_json "[]" "$out" "stderr: $err"
 
 # --- nothing left behind
 "${OCI[@]}" delete -f p1 >/dev/null 2>&1
