@@ -107,18 +107,36 @@ static void report_exec_failure(const char *cmd, int err)
 /* process.cwd entered while still container root (init_drop_privileges). */
 static bool cwd_entered;
 
+static sigset_t caller_ignored, caller_blocked;
+
+void init_note_caller_signals(void)
+{
+	struct sigaction sa;
+
+	sigemptyset(&caller_ignored);
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sigaction(sig, NULL, &sa) == 0 && sa.sa_handler == SIG_IGN)
+			sigaddset(&caller_ignored, sig);
+	sigprocmask(SIG_SETMASK, NULL, &caller_blocked);
+}
+
 void init_exec_command(struct sandbox_config *cfg, int pty_slave)
 {
-	struct sigaction dfl = {.sa_handler = SIG_DFL};
+	struct sigaction dfl = {.sa_handler = SIG_DFL}, ign = {.sa_handler = SIG_IGN};
 	sigset_t none;
 	char **env;
 
-	/* The monitor ignored most signals; the command starts with defaults. */
-	for (int sig = 1; sig < NSIG; sig++)
+	/* The monitor ignored most signals. `moat do`'s command starts with
+	 * what its caller ignored and blocked (nohup, a CI harness), as it
+	 * would natively and as under bwrap; a container's with defaults. */
+	for (int sig = 1; sig < NSIG; sig++) {
+		bool keep_ignored = !cfg->container && sigismember(&caller_ignored, sig) == 1;
+
 		if (sig != SIGKILL && sig != SIGSTOP)
-			sigaction(sig, &dfl, NULL);
+			sigaction(sig, keep_ignored ? &ign : &dfl, NULL);
+	}
 	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
+	sigprocmask(SIG_SETMASK, cfg->container ? &none : &caller_blocked, NULL);
 	if (setsid() < 0)
 		_exit(125);
 	if (pty_slave >= 0) {

@@ -34,7 +34,11 @@ int init_drop_privileges(const struct sandbox_config *cfg, struct moat_error *er
 /* Scrub moat's own environment (containers) and become dumpable, so that the
  * sentry can read the command's memory. Call after the filter is installed. */
 void init_make_traceable(const struct sandbox_config *cfg);
-/* Under the filter: default signals, a new session (the pty slave as its
+/* Note the signals moat's caller ignored and blocked, before moat changes
+ * any: `moat do`'s command gets them as it would natively. Call first. */
+void init_note_caller_signals(void);
+/* Under the filter: the caller's signals (`moat do`; a container's process
+ * gets defaults and an empty mask), a new session (the pty slave as its
  * terminal), only fds 0-2 and --preserve-fds, env, cwd, execvp. */
 void init_exec_command(struct sandbox_config *cfg, int pty_slave) __attribute__((noreturn));
 

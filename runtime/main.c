@@ -8,6 +8,7 @@
 #include "../syscalls/print.h"
 #include "container.h"
 #include "do_options.h"
+#include "init.h"
 #include "oci_config.h"
 #include "sandbox.h"
 
@@ -66,6 +67,7 @@ static int cmd_syscalls(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	init_note_caller_signals();
 	/* An ignored SIGCHLD is inherited across exec and makes the kernel reap
 	 * our children itself: waitpid() would then lose every exit status (pid
 	 * 1's, a hook's) and the monitor's wait loop would spin on ECHILD. */

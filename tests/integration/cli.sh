@@ -162,4 +162,22 @@ assert_not_contains strace_file_not_on_stderr "$err" "openat(AT_FDCWD, \"$T/trac
 assert_contains strace_file_written "$(cat "$T/trace.log" 2>/dev/null)" \
 	"openat(AT_FDCWD, \"$T/traced\", O_RDONLY) = 3"
 
+# --- signals the caller ignored or blocked reach the command, as natively --
+# (nohup's ignored SIGHUP, a harness's blocked signal; bwrap keeps them too)
+cat >"$T/with_signals.py" <<'EOF_PY'
+import os, signal, sys
+signal.signal(signal.SIGHUP, signal.SIG_IGN)
+signal.signal(signal.SIGUSR1, signal.SIG_IGN)
+signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGUSR2])
+os.execvp(sys.argv[1], sys.argv[1:])
+EOF_PY
+native=$(python3 "$T/with_signals.py" grep -E '^Sig(Ign|Blk)' /proc/self/status)
+# (timeout outside: it sets its own SIGHUP handler.)
+run_capture out err rc timeout -k 5 "$MOAT_TIMEOUT" python3 "$T/with_signals.py" "$MOAT" do -- \
+	grep -E '^Sig(Ign|Blk)' /proc/self/status
+assert_eq caller_signals_kept "$native" "$out" "stderr: $err"
+# The test's own premise: SIGHUP (bit 0) ignored, SIGUSR2 (bit 11) blocked.
+assert_eq caller_signals_premise "1 1" "$(awk '/^SigIgn/ {i = strtonum("0x" $2) % 2}
+	/^SigBlk/ {b = int(strtonum("0x" $2) / 2048) % 2} END {print i, b}' <<<"$native")"
+
 finish
