@@ -6,6 +6,7 @@
 #include <grp.h>
 #include <linux/securebits.h>
 #include <limits.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -176,6 +177,20 @@ void init_exec_command(struct sandbox_config *cfg, int pty_slave)
 	report_exec_failure(cfg->argv[0], errno);
 }
 
+/*
+ * A change of effective ids or capabilities clears the parent-death signal:
+ * set it again, and leave if the monitor died meanwhile (its socket hung up;
+ * getppid() is 0 in a new pid namespace).
+ */
+static void rearm_parent_death(int monitor_sock)
+{
+	struct pollfd p = {.fd = monitor_sock, .events = POLLIN};
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (poll(&p, 1, 0) == 1 && (p.revents & (POLLHUP | POLLERR)))
+		_exit(125);
+}
+
 static void init_fail(const struct init_fds *fds, struct moat_error *err)
 {
 	sync_send_error(fds->monitor, err);
@@ -340,6 +355,7 @@ void init_main(struct sandbox_config *cfg, const struct init_fds *fds)
 		_exit(125);
 	if (init_drop_privileges(cfg, &err) < 0)
 		init_fail(fds, &err);
+	rearm_parent_death(fds->monitor);
 	if (cfg->container && wait_for_start(cfg->container, &err) < 0)
 		init_fail(fds, &err);
 	/* From here on every syscall of this process and its children is filtered. */

@@ -129,6 +129,7 @@ int sandbox_wait(struct sandbox_config *cfg, int sock, pid_t monitor, pid_t init
 {
 	struct pty_relay relay = {.master = -1};
 	_cleanup_close_ int sfd = pty_relay_signalfd();
+	_cleanup_close_ int init_fd = init_pid > 0 ? (int)syscall(SYS_pidfd_open, init_pid, 0) : -1;
 	int code = -1;
 
 	if (pty >= 0 && pty_relay_start(&relay, pty) < 0)
@@ -159,12 +160,18 @@ int sandbox_wait(struct sandbox_config *cfg, int sock, pid_t monitor, pid_t init
 			if (r <= 0) {
 				fprintf(stderr,
 					"moat: the sandbox's monitor exited unexpectedly\n");
+				/* Its sentry and gofer die with it; pid 1 only while it
+				 * keeps its parent-death signal (a change of ids clears it). */
+				if (init_fd >= 0)
+					syscall(SYS_pidfd_send_signal, init_fd, SIGKILL, NULL, 0);
 				code = 125;
 				break;
 			}
 			switch (msg.type) {
 			case SYNC_READY:
 				init_pid = msg.value;
+				if (init_fd < 0)
+					init_fd = (int)syscall(SYS_pidfd_open, init_pid, 0);
 				break;
 			case SYNC_PTY:
 				if (pty_relay_start(&relay, fd) < 0)

@@ -126,6 +126,31 @@ assert_eq delete_created 0 "$rc" "stderr: $err"
 [ ! -e "$ROOT/c3" ] && ! alive "$pid" && pass delete_created_leaves_nothing ||
 	fail delete_created_leaves_nothing
 
+# --- the monitor SIGKILLed: pid 1 goes too, even one whose ids changed
+# (the kernel then clears the parent-death signal; pid 1 sets it again).
+if is_root; then
+	make_bundle "$T/userkill" 'd["process"]["args"] = ["sleep", "1004"]
+d["process"]["user"] = {"uid": 1000, "gid": 1000}'
+	run_capture out err rc "${OCI[@]}" run -d -b "$T/userkill" c4
+	assert_eq monitor_death_run_0 0 "$rc" "stderr: $err"
+	pid=$(state_field c4 pid)
+	kill -9 "$(monitor_pid c4)"
+	for _ in $(seq 30); do alive "$pid" || break; sleep 0.1; done
+	! alive "$pid" && pass monitor_death_ends_pid1 || fail monitor_death_ends_pid1 "pid $pid"
+	"${OCI[@]}" delete -f c4 >/dev/null 2>&1
+	# In the foreground, moat also ends pid 1 itself when the monitor dies.
+	"${OCI[@]}" run -b "$T/userkill" c5 >/dev/null 2>&1 &
+	for _ in $(seq 50); do [ "$(state_field c5 status)" = running ] && break; sleep 0.1; done
+	pid=$(state_field c5 pid)
+	kill -9 "$(monitor_pid c5)"
+	wait $!
+	assert_eq monitor_death_foreground_125 125 "$?"
+	for _ in $(seq 30); do alive "$pid" || break; sleep 0.1; done
+	! alive "$pid" && pass monitor_death_foreground_ends_pid1 ||
+		fail monitor_death_foreground_ends_pid1 "pid $pid"
+	"${OCI[@]}" delete -f c5 >/dev/null 2>&1
+fi
+
 # --- errors
 for cmd in state start kill delete; do
 	run_capture out err rc "${OCI[@]}" $cmd nope
