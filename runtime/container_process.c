@@ -240,14 +240,6 @@ int container_process_before_exec(struct moat_error *err)
 	return r;
 }
 
-int container_process_after_fork(struct moat_error *err)
-{
-	if (!transitional)
-		return 0;
-	transitional = 0;
-	return caps_finish(&final_caps, err);
-}
-
 static json_t *hook_state(const struct container_setup *c, const char *status)
 {
 	const struct oci_config *oci = c->oci;

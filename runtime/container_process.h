@@ -14,9 +14,11 @@
  *   pid 1, after pivot_root     container_sysctl_apply, masked/read-only paths
  *   pid 1, after the uid change container_process_apply (umask, profile
  *                               compiled, capabilities, no_new_privs)
- *   pid 1, filter loaded        startContainer hooks, fork, after_fork
- *   the process, before execve  container_process_before_exec (profile
- *                               loaded, transitional CAP_SYS_ADMIN dropped)
+ *   pid 1, filter loaded        startContainer hooks
+ *   pid 1, before execve        container_process_before_exec (profile
+ *                               loaded, transitional CAP_SYS_ADMIN dropped);
+ *                               pid 1 is the process (a `moat exec`'d one
+ *                               does the same before its execve)
  */
 #ifndef MOAT_RUNTIME_CONTAINER_PROCESS_H
 #define MOAT_RUNTIME_CONTAINER_PROCESS_H
@@ -55,8 +57,6 @@ int container_process_create_hooks(const struct container_setup *c, struct moat_
 int container_process_start_hooks(const struct container_setup *c, struct moat_error *err);
 /* The process (and each startContainer hook), right before execve. */
 int container_process_before_exec(struct moat_error *err);
-/* pid 1, after forking the process: drop what only the fork needed. */
-int container_process_after_fork(struct moat_error *err);
 /* In-container hooks (createContainer, startContainer) with the state on stdin. */
 int container_process_run_hooks(const struct container_setup *c, int kind, const char *status,
 				int (*before_exec)(struct moat_error *), struct moat_error *err);

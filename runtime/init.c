@@ -366,8 +366,6 @@ void init_main(struct sandbox_config *cfg, const struct init_fds *fds)
 		_exit(125);
 	close(listener);
 	close(fds->sentry);
-	for (size_t i = 0; i < sizeof(forwarded_signals) / sizeof(int); i++)
-		sigaction(forwarded_signals[i], &sa, NULL);
 	init_make_traceable(cfg);
 	/* Like the command, the hooks must be dumpable for the sentry. */
 	if (cfg->container && container_process_start_hooks(cfg->container, &err) < 0) {
@@ -381,16 +379,14 @@ void init_main(struct sandbox_config *cfg, const struct init_fds *fds)
 	 * and reaps. */
 	if (cfg->container)
 		init_exec_command(cfg, pty_slave);
+	for (size_t i = 0; i < sizeof(forwarded_signals) / sizeof(int); i++)
+		sigaction(forwarded_signals[i], &sa, NULL);
 	child = fork();
 	if (child < 0)
 		_exit(125);
 	if (child == 0)
 		init_exec_command(cfg, pty_slave);
 	init_child = child;
-	if (cfg->container && container_process_after_fork(&err) < 0) {
-		kill(child, SIGKILL);
-		init_fail(fds, &err);
-	}
 	if (pty_slave >= 0)
 		close(pty_slave);
 	for (;;) {
